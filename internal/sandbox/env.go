@@ -1,0 +1,460 @@
+// Package sandbox runs execution environments: one runtime process serving
+// one invocation at a time through the Runtime API, reused while warm, and
+// pooled per function version.
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kindling-dev/kindling/internal/logs"
+	"github.com/kindling-dev/kindling/internal/proc"
+	"github.com/kindling-dev/kindling/internal/runtimeapi"
+	"github.com/kindling-dev/kindling/internal/runtimes"
+)
+
+// InitTimeout limits the Init phase (reference/runtime.md §2.3).
+const InitTimeout = 10 * time.Second
+
+// Spec is everything needed to start environments of one version.
+type Spec struct {
+	Function string
+	Version  string
+	Runtime  runtimes.Runtime
+	Handler  string
+	MemoryMB int
+	Timeout  time.Duration
+	CodeDir  string
+	// Env holds the customer's environment variables.
+	Env    map[string]string
+	Region string
+	// LogFormat is "Text" or "JSON" (LoggingConfig.LogFormat).
+	LogFormat string
+	LogLevel  string
+}
+
+// State is where an environment is in its lifecycle.
+type State int
+
+// Environment states; only the transitions in the comments are legal.
+const (
+	Starting State = iota // -> Idle, Dead
+	Idle                  // -> Busy, Dead
+	Busy                  // -> Idle, Dead
+	Dead
+)
+
+// Outcome is the result of one invocation.
+type Outcome struct {
+	Body []byte
+	// FunctionError is true when the body is an error object
+	// (X-Amz-Function-Error: Unhandled).
+	FunctionError bool
+	// ErrorType is the platform error type (Sandbox.Timedout,
+	// Runtime.ExitError, ...) when the platform built the body.
+	ErrorType string
+	// Log is the invocation's log: START, output, END, REPORT.
+	Log      []byte
+	Duration time.Duration
+}
+
+// InitFailure is returned when the runtime failed to initialise; Body is
+// the error object the invoke returns (reference/runtime.md §1.5).
+type InitFailure struct {
+	// Body is the error object the runtime posted to /init/error; nil when
+	// the platform itself detected the failure (see Message).
+	Body      []byte
+	ErrorType string
+	Message   string
+	Log       []byte
+}
+
+// ErrorBody renders the invoke's error object for request id.
+func (e *InitFailure) ErrorBody(requestID string) []byte {
+	if e.Body != nil {
+		return e.Body
+	}
+	return errorBody(e.ErrorType, "RequestId: "+requestID+" Error: "+e.Message)
+}
+
+func (e *InitFailure) Error() string { return "init failed: " + e.ErrorType }
+
+// Environment is one running runtime process.
+type Environment struct {
+	spec      *Spec
+	api       *runtimeapi.Server
+	cmd       *exec.Cmd
+	out       *output
+	exited    chan struct{}
+	exitMsg   string
+	logStream string
+	echo      Echo
+
+	mu       sync.Mutex
+	state    State
+	sink     *bytes.Buffer
+	reqID    string
+	initDur  time.Duration
+	invoked  bool
+	lastUsed time.Time
+}
+
+// Echo receives every line a function prints, for the server's own log.
+type Echo func(function, requestID, line string)
+
+// startEnvironment starts a runtime and waits for its Init to finish.
+func startEnvironment(ctx context.Context, spec *Spec, runtimeDir string, echo Echo) (*Environment, error) {
+	e := &Environment{spec: spec, exited: make(chan struct{}), echo: echo, state: Starting,
+		sink: &bytes.Buffer{}, reqID: "init", logStream: logStreamName(spec.Version)}
+	path, args, failure := e.command(runtimeDir)
+	if failure != nil {
+		return nil, failure
+	}
+	api, err := runtimeapi.Start()
+	if err != nil {
+		return nil, err
+	}
+	e.api = api
+	r, w, err := os.Pipe()
+	if err != nil {
+		api.Close()
+		return nil, fmt.Errorf("pipe: %w", err)
+	}
+	begin := time.Now()
+	cmd, err := proc.Start(proc.Spec{Path: path, Args: args, Env: e.environ(), Dir: spec.CodeDir, Output: w})
+	_ = w.Close()
+	if err != nil {
+		_ = r.Close()
+		api.Close()
+		return nil, &InitFailure{ErrorType: "Runtime.InvalidEntrypoint", Message: err.Error()}
+	}
+	e.cmd = cmd
+	e.out = newOutput(r, e.onLine)
+	go e.out.run()
+	go func() {
+		err := cmd.Wait()
+		e.exitMsg = exitMessage(err)
+		close(e.exited)
+	}()
+
+	timer := time.NewTimer(InitTimeout)
+	defer timer.Stop()
+	select {
+	case <-api.Ready():
+		e.mu.Lock()
+		e.initDur = time.Since(begin)
+		e.state = Idle
+		e.mu.Unlock()
+		return e, nil
+	case ie := <-api.InitErrors():
+		e.kill()
+		<-e.exited
+		return nil, &InitFailure{Body: ie.Body, ErrorType: ie.ErrorType, Log: e.takeLog()}
+	case <-e.exited:
+		select {
+		case ie := <-api.InitErrors():
+			e.kill()
+			return nil, &InitFailure{Body: ie.Body, ErrorType: ie.ErrorType, Log: e.takeLog()}
+		default:
+		}
+		e.kill()
+		return nil, &InitFailure{ErrorType: "Runtime.ExitError", Log: e.takeLog(), Message: "Runtime exited " + e.exitMsg}
+	case <-timer.C:
+		e.kill()
+		return nil, &InitFailure{ErrorType: "Sandbox.Timedout", Log: e.takeLog(),
+			Message: fmt.Sprintf("Task timed out after %.2f seconds", InitTimeout.Seconds())}
+	case <-ctx.Done():
+		e.kill()
+		return nil, ctx.Err()
+	}
+}
+
+// command returns the program to run for the spec's runtime.
+func (e *Environment) command(runtimeDir string) (string, []string, *InitFailure) {
+	s := e.spec
+	switch s.Runtime.Kind {
+	case runtimes.Node:
+		mem := s.MemoryMB
+		newSpace := mem / 10
+		args := []string{
+			"--max-semi-space-size=" + strconv.Itoa(max(newSpace/2, 1)),
+			"--max-old-space-size=" + strconv.Itoa(mem-newSpace),
+			filepath.Join(runtimeDir, nodeBootstrapName()),
+		}
+		return s.Runtime.Interpreter, args, nil
+	case runtimes.Provided:
+		p := filepath.Join(s.CodeDir, "bootstrap")
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() || st.Mode()&0o111 == 0 {
+			return "", nil, &InitFailure{ErrorType: "Runtime.InvalidEntrypoint",
+				Message: "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]"}
+		}
+		return p, nil, nil
+	}
+	return "", nil, &InitFailure{ErrorType: "Runtime.InvalidRuntime",
+		Message: "runtime " + s.Runtime.ID + " is not available on this node"}
+}
+
+// environ builds the runtime's environment: the customer's variables,
+// then Lambda's own, which win (reference/runtime.md §2.1). Nothing of the
+// server's environment leaks in.
+func (e *Environment) environ() []string {
+	s := e.spec
+	env := map[string]string{}
+	for k, v := range s.Env {
+		env[k] = v
+	}
+	defaults := map[string]string{
+		"LANG":            "en_US.UTF-8",
+		"PATH":            "/usr/local/bin:/usr/bin:/bin:/opt/bin",
+		"LD_LIBRARY_PATH": "/lib64:/usr/lib64:" + s.CodeDir + ":" + s.CodeDir + "/lib:/opt/lib",
+	}
+	if s.Runtime.Kind == runtimes.Node {
+		defaults["NODE_PATH"] = "/opt/nodejs/node_modules:" + s.CodeDir
+	}
+	for k, v := range defaults {
+		if _, ok := env[k]; !ok {
+			env[k] = v
+		}
+	}
+	platform := map[string]string{
+		"AWS_LAMBDA_RUNTIME_API":          e.api.Addr(),
+		"_HANDLER":                        s.Handler,
+		"LAMBDA_TASK_ROOT":                s.CodeDir,
+		"LAMBDA_RUNTIME_DIR":              "/var/runtime",
+		"AWS_REGION":                      s.Region,
+		"AWS_DEFAULT_REGION":              s.Region,
+		"AWS_LAMBDA_FUNCTION_NAME":        s.Function,
+		"AWS_LAMBDA_FUNCTION_VERSION":     s.Version,
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(s.MemoryMB),
+		"AWS_LAMBDA_LOG_GROUP_NAME":       "/aws/lambda/" + s.Function,
+		"AWS_LAMBDA_LOG_STREAM_NAME":      e.logStream,
+		"AWS_LAMBDA_INITIALIZATION_TYPE":  "on-demand",
+		"TZ":                              ":UTC",
+	}
+	if s.Runtime.Kind != runtimes.Provided {
+		platform["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + s.Runtime.ID
+	}
+	if s.LogFormat == "JSON" {
+		platform["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+		if s.LogLevel != "" {
+			platform["AWS_LAMBDA_LOG_LEVEL"] = s.LogLevel
+		}
+	}
+	for k, v := range platform {
+		env[k] = v
+	}
+	out := make([]string, 0, len(env))
+	for k, v := range env {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (e *Environment) onLine(line string) {
+	e.mu.Lock()
+	e.sink.WriteString(line)
+	e.sink.WriteByte('\n')
+	id := e.reqID
+	e.mu.Unlock()
+	if e.echo != nil {
+		e.echo(e.spec.Function, id, line)
+	}
+}
+
+func (e *Environment) write(s string) {
+	e.mu.Lock()
+	e.sink.WriteString(s)
+	id := e.reqID
+	e.mu.Unlock()
+	if e.echo != nil {
+		e.echo(e.spec.Function, id, strings.TrimRight(s, "\n"))
+	}
+}
+
+func (e *Environment) takeLog() []byte {
+	if e.out != nil {
+		e.out.drain()
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	b := e.sink.Bytes()
+	e.sink = &bytes.Buffer{}
+	return b
+}
+
+// Invoke runs one event to completion, its deadline or the runtime's exit.
+// The caller owns the environment (state Busy) for the duration.
+func (e *Environment) Invoke(ev *runtimeapi.Event, version string) Outcome {
+	e.mu.Lock()
+	e.state = Busy
+	e.reqID = ev.RequestID
+	initDur := time.Duration(0)
+	if !e.invoked {
+		initDur = e.initDur
+		e.invoked = true
+	}
+	// Output printed during Init belongs to the first invocation's log.
+	e.mu.Unlock()
+	e.write(logs.StartLine(ev.RequestID, version))
+
+	begin := time.Now()
+	ctx, cancel := context.WithDeadline(context.Background(), ev.Deadline)
+	defer cancel()
+	var out Outcome
+	status := ""
+	answer, err := e.api.Dispatch(ctx, ev)
+	if err == nil {
+		select {
+		case res := <-answer:
+			out = e.fromResult(ev, res)
+		case <-e.exited:
+			// The runtime may have answered just before exiting.
+			select {
+			case res := <-answer:
+				out = e.fromResult(ev, res)
+			default:
+				out = e.exitOutcome(ev)
+			}
+		case <-ctx.Done():
+			out = e.timeoutOutcome(ev)
+		}
+	} else {
+		select {
+		case <-e.exited:
+			out = e.exitOutcome(ev)
+		default:
+			out = e.timeoutOutcome(ev)
+		}
+	}
+	out.Duration = time.Since(begin)
+	switch out.ErrorType {
+	case "":
+	case "Sandbox.Timedout":
+		status = "timeout"
+	default:
+		status = "error"
+	}
+	if out.ErrorType != "" {
+		e.kill()
+	}
+	e.out.drain()
+	e.write(logs.EndLine(ev.RequestID))
+	rep := logs.Report{RequestID: ev.RequestID, Duration: out.Duration, MemoryMB: e.spec.MemoryMB,
+		MaxMemoryMB: e.maxMemoryMB(), InitDuration: initDur, Status: status, ErrorType: out.ErrorType}
+	e.write(rep.Line())
+	out.Log = e.takeLog()
+
+	e.mu.Lock()
+	e.reqID = ""
+	if e.state != Dead {
+		e.state = Idle
+	}
+	e.lastUsed = time.Now()
+	e.mu.Unlock()
+	return out
+}
+
+func (e *Environment) fromResult(ev *runtimeapi.Event, res runtimeapi.Result) Outcome {
+	if res.TooLarge {
+		// reference/lambda-api.md §4.3: the response-size error object.
+		b, _ := json.Marshal(map[string]string{
+			"errorMessage": fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", runtimeapi.MaxResponse),
+			"errorType":    "Function.ResponseSizeTooLarge",
+		})
+		return Outcome{Body: b, FunctionError: true}
+	}
+	return Outcome{Body: res.Body, FunctionError: res.Error}
+}
+
+func (e *Environment) exitOutcome(ev *runtimeapi.Event) Outcome {
+	return Outcome{FunctionError: true, ErrorType: "Runtime.ExitError",
+		Body: errorBody("Runtime.ExitError", "RequestId: "+ev.RequestID+" Error: Runtime exited "+e.exitMsg)}
+}
+
+func (e *Environment) timeoutOutcome(ev *runtimeapi.Event) Outcome {
+	return Outcome{FunctionError: true, ErrorType: "Sandbox.Timedout",
+		Body: errorBody("Sandbox.Timedout", fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", ev.RequestID, e.spec.Timeout.Seconds()))}
+}
+
+func (e *Environment) maxMemoryMB() int {
+	if e.cmd == nil || e.cmd.Process == nil {
+		return 0
+	}
+	return int((proc.PeakRSS(e.cmd.Process.Pid) + (1<<20 - 1)) >> 20)
+}
+
+// Alive reports whether the environment can take another invocation.
+func (e *Environment) Alive() bool {
+	select {
+	case <-e.exited:
+		return false
+	default:
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.state != Dead
+}
+
+// kill ends the process group and the Runtime API; the environment is Dead.
+func (e *Environment) kill() {
+	e.mu.Lock()
+	e.state = Dead
+	e.mu.Unlock()
+	if e.cmd != nil && e.cmd.Process != nil {
+		proc.KillGroup(e.cmd.Process.Pid)
+	}
+	if e.api != nil {
+		e.api.Close()
+	}
+}
+
+// Stop kills the environment and waits for its process to exit.
+func (e *Environment) Stop() {
+	e.kill()
+	if e.cmd != nil {
+		select {
+		case <-e.exited:
+		case <-time.After(5 * time.Second):
+		}
+	}
+}
+
+func exitMessage(err error) string {
+	if err == nil {
+		return "without providing a reason"
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return "with error: " + ee.ProcessState.String()
+	}
+	return "with error: " + err.Error()
+}
+
+// errorBody is an error object built by the platform.
+func errorBody(typ, msg string) []byte {
+	b, _ := json.Marshal(struct {
+		ErrorType    string `json:"errorType"`
+		ErrorMessage string `json:"errorMessage"`
+	}{typ, msg})
+	return b
+}
+
+func logStreamName(version string) string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s/[%s]%x", time.Now().UTC().Format("2006/01/02"), version, b)
+}

@@ -1,0 +1,252 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/kindling-dev/kindling/internal/logs"
+	"github.com/kindling-dev/kindling/internal/runtimeapi"
+	"github.com/kindling-dev/kindling/internal/runtimes/nodejs"
+)
+
+// ErrClosed is returned once the manager is shutting down.
+var ErrClosed = errors.New("sandbox: shutting down")
+
+// Options configures a Manager.
+type Options struct {
+	// RuntimeDir is where the embedded runtime bootstraps are written.
+	RuntimeDir string
+	// IdleTimeout is how long an idle environment stays warm.
+	IdleTimeout time.Duration
+	Echo        Echo
+}
+
+// Manager owns every environment on this node, pooled per version key.
+// Lock order: Manager.mu before Environment.mu; never the reverse.
+type Manager struct {
+	opts Options
+
+	mu     sync.Mutex
+	pools  map[string]*pool
+	closed bool
+	busy   sync.WaitGroup
+	stop   chan struct{}
+}
+
+// pool holds the environments of one version (one key).
+type pool struct {
+	key      string
+	function string
+	idle     []*Environment // most recently used last
+	retired  bool
+}
+
+// NewManager writes the runtime bootstraps and starts the idle reaper.
+func NewManager(opts Options) (*Manager, error) {
+	if err := os.MkdirAll(opts.RuntimeDir, 0o755); err != nil {
+		return nil, fmt.Errorf("runtime dir: %w", err)
+	}
+	if err := writeIfChanged(filepath.Join(opts.RuntimeDir, nodeBootstrapName()), nodejs.Bootstrap); err != nil {
+		return nil, err
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = 10 * time.Minute
+	}
+	m := &Manager{opts: opts, pools: map[string]*pool{}, stop: make(chan struct{})}
+	go m.reap()
+	return m, nil
+}
+
+func nodeBootstrapName() string { return nodejs.BootstrapName }
+
+func writeIfChanged(path string, content []byte) error {
+	if old, err := os.ReadFile(path); err == nil && string(old) == string(content) {
+		return nil
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, content, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// Invoke runs ev in a warm environment of the version identified by key,
+// starting one (from spec) when none is idle. The invocation runs to its
+// own deadline whatever happens to the caller.
+func (m *Manager) Invoke(key string, spec func() (*Spec, error), ev *runtimeapi.Event, version string) (Outcome, error) {
+	env, function, err := m.acquire(key)
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer m.busy.Done()
+	if env == nil {
+		s, err := spec()
+		if err != nil {
+			return Outcome{}, err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), InitTimeout+time.Second)
+		env, err = startEnvironment(ctx, s, m.opts.RuntimeDir, m.opts.Echo)
+		cancel()
+		var inf *InitFailure
+		if errors.As(err, &inf) {
+			return m.initFailed(s, inf, ev, version), nil
+		}
+		if err != nil {
+			return Outcome{}, err
+		}
+		function = s.Function
+	}
+	out := env.Invoke(ev, version)
+	m.release(key, function, env)
+	return out, nil
+}
+
+// initFailed renders a failed Init as the invocation's outcome, as Lambda
+// returns an init error as the invoke's error payload.
+func (m *Manager) initFailed(s *Spec, f *InitFailure, ev *runtimeapi.Event, version string) Outcome {
+	log := []byte(logs.StartLine(ev.RequestID, version))
+	log = append(log, f.Log...)
+	log = append(log, logs.EndLine(ev.RequestID)...)
+	rep := logs.Report{RequestID: ev.RequestID, MemoryMB: s.MemoryMB, Status: "error", ErrorType: f.ErrorType}
+	log = append(log, rep.Line()...)
+	if m.opts.Echo != nil {
+		m.opts.Echo(s.Function, ev.RequestID, "init failed: "+f.ErrorType)
+	}
+	return Outcome{Body: f.ErrorBody(ev.RequestID), FunctionError: true, ErrorType: f.ErrorType, Log: log}
+}
+
+func (m *Manager) acquire(key string) (*Environment, string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil, "", ErrClosed
+	}
+	m.busy.Add(1)
+	p := m.pools[key]
+	if p == nil {
+		return nil, "", nil
+	}
+	for n := len(p.idle); n > 0; n = len(p.idle) {
+		env := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		if env.Alive() {
+			return env, p.function, nil
+		}
+	}
+	return nil, p.function, nil
+}
+
+func (m *Manager) release(key, function string, env *Environment) {
+	m.mu.Lock()
+	p := m.pools[key]
+	if p == nil && !m.closed && env.Alive() {
+		p = &pool{key: key, function: function}
+		m.pools[key] = p
+	}
+	keep := p != nil && !p.retired && !m.closed && env.Alive()
+	if keep {
+		p.idle = append(p.idle, env)
+	}
+	m.mu.Unlock()
+	if !keep {
+		env.Stop()
+	}
+}
+
+// Retire stops the idle environments of function whose key keep rejects;
+// busy ones are stopped when their invocation ends.
+func (m *Manager) Retire(function string, keep func(key string) bool) {
+	var stop []*Environment
+	m.mu.Lock()
+	for key, p := range m.pools {
+		if p.function == function && !keep(key) {
+			p.retired = true
+			stop = append(stop, p.idle...)
+			delete(m.pools, key)
+		}
+	}
+	m.mu.Unlock()
+	for _, env := range stop {
+		env.Stop()
+	}
+}
+
+func (m *Manager) reap() {
+	t := time.NewTicker(time.Second * 15)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.stop:
+			return
+		case <-t.C:
+		}
+		var stop []*Environment
+		cutoff := time.Now().Add(-m.opts.IdleTimeout)
+		m.mu.Lock()
+		for _, p := range m.pools {
+			kept := p.idle[:0]
+			for _, env := range p.idle {
+				env.mu.Lock()
+				old := env.lastUsed.Before(cutoff)
+				env.mu.Unlock()
+				if old || !env.Alive() {
+					stop = append(stop, env)
+				} else {
+					kept = append(kept, env)
+				}
+			}
+			p.idle = kept
+		}
+		m.mu.Unlock()
+		for _, env := range stop {
+			env.Stop()
+		}
+	}
+}
+
+// Stats counts environments: idle ones per pool.
+func (m *Manager) Stats() (pools, idle int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range m.pools {
+		idle += len(p.idle)
+	}
+	return len(m.pools), idle
+}
+
+// Shutdown refuses new invocations, lets in-flight ones finish (until ctx
+// ends), then stops every environment.
+func (m *Manager) Shutdown(ctx context.Context) {
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return
+	}
+	m.closed = true
+	close(m.stop)
+	m.mu.Unlock()
+	done := make(chan struct{})
+	go func() { m.busy.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	m.mu.Lock()
+	var stop []*Environment
+	for key, p := range m.pools {
+		stop = append(stop, p.idle...)
+		delete(m.pools, key)
+	}
+	m.mu.Unlock()
+	for _, env := range stop {
+		env.Stop()
+	}
+}
