@@ -23,6 +23,7 @@ import (
 	"github.com/kindling-dev/kindling/internal/proc"
 	"github.com/kindling-dev/kindling/internal/runtimeapi"
 	"github.com/kindling-dev/kindling/internal/runtimes"
+	"github.com/kindling-dev/kindling/internal/runtimes/nodejs"
 )
 
 // InitTimeout limits the Init phase (reference/runtime.md §2.3).
@@ -186,13 +187,12 @@ func (e *Environment) command(runtimeDir string) (string, []string, *InitFailure
 	s := e.spec
 	switch s.Runtime.Kind {
 	case runtimes.Node:
-		mem := s.MemoryMB
-		newSpace := mem / 10
-		args := []string{
-			"--max-semi-space-size=" + strconv.Itoa(max(newSpace/2, 1)),
-			"--max-old-space-size=" + strconv.Itoa(mem-newSpace),
-			filepath.Join(runtimeDir, nodeBootstrapName()),
+		var args []string
+		// The function's own NODE_OPTIONS heap settings win (reference/runtime.md §4.1).
+		if opts := s.Env["NODE_OPTIONS"]; !strings.Contains(opts, "--max-semi-space-size") && !strings.Contains(opts, "--max-old-space-size") {
+			args = nodejs.HeapFlags(s.MemoryMB)
 		}
+		args = append(args, filepath.Join(runtimeDir, nodejs.BootstrapName))
 		return s.Runtime.Interpreter, args, nil
 	case runtimes.Provided:
 		p := filepath.Join(s.CodeDir, "bootstrap")

@@ -51,7 +51,7 @@ func NewManager(opts Options) (*Manager, error) {
 	if err := os.MkdirAll(opts.RuntimeDir, 0o755); err != nil {
 		return nil, fmt.Errorf("runtime dir: %w", err)
 	}
-	if err := writeIfChanged(filepath.Join(opts.RuntimeDir, nodeBootstrapName()), nodejs.Bootstrap); err != nil {
+	if err := writeIfChanged(filepath.Join(opts.RuntimeDir, nodejs.BootstrapName), nodejs.Bootstrap); err != nil {
 		return nil, err
 	}
 	if opts.IdleTimeout <= 0 {
@@ -61,8 +61,6 @@ func NewManager(opts Options) (*Manager, error) {
 	go m.reap()
 	return m, nil
 }
-
-func nodeBootstrapName() string { return nodejs.BootstrapName }
 
 func writeIfChanged(path string, content []byte) error {
 	if old, err := os.ReadFile(path); err == nil && string(old) == string(content) {

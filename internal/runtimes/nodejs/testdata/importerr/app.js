@@ -1,0 +1,2 @@
+const missing = require('this-package-does-not-exist');
+exports.handler = async () => missing;

@@ -1,0 +1,2 @@
+Promise.reject(new Error('init boom'));
+exports.handler = async () => 'unreachable';

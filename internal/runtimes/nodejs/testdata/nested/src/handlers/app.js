@@ -1,0 +1,1 @@
+exports.fn = async () => 'nested path';

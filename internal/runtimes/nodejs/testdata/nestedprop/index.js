@@ -1,0 +1,1 @@
+exports.nested = { fn: async () => 'nested property' };

@@ -1,0 +1,1 @@
+export const handler = async () => ({ kind: 'esm-js', cjs: typeof module !== 'undefined' });
