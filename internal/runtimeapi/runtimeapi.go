@@ -60,15 +60,24 @@ type Server struct {
 	addr string
 
 	ready    chan struct{} // receives when the runtime calls /next (idle)
-	events   chan *Event
+	events   chan delivery
 	initErr  chan InitError
 	shutdown chan struct{}
 	closed   sync.Once
 
+	// The invocation the runtime is working on: set when /next hands it
+	// over, answered by /response or /error.
 	mu       sync.Mutex
 	current  *Event
 	answer   chan Result
 	answered bool
+}
+
+// delivery is an event on its way to the runtime with the channel that
+// receives its answer.
+type delivery struct {
+	ev     *Event
+	answer chan Result
 }
 
 // Start listens on a fresh loopback port.
@@ -81,7 +90,7 @@ func Start() (*Server, error) {
 		ln:       ln,
 		addr:     ln.Addr().String(),
 		ready:    make(chan struct{}, 1),
-		events:   make(chan *Event),
+		events:   make(chan delivery),
 		initErr:  make(chan InitError, 1),
 		shutdown: make(chan struct{}),
 	}
@@ -126,11 +135,8 @@ func (s *Server) Close() {
 // returns a channel that receives the runtime's answer exactly once.
 func (s *Server) Dispatch(ctx context.Context, ev *Event) (<-chan Result, error) {
 	answer := make(chan Result, 1)
-	s.mu.Lock()
-	s.current, s.answer, s.answered = ev, answer, false
-	s.mu.Unlock()
 	select {
-	case s.events <- ev:
+	case s.events <- delivery{ev, answer}:
 		return answer, nil
 	case <-s.shutdown:
 		return nil, errors.New("runtime api closed")
@@ -151,14 +157,18 @@ func (s *Server) next(w http.ResponseWriter, r *http.Request) {
 	case s.ready <- struct{}{}:
 	default:
 	}
-	var ev *Event
+	var d delivery
 	select {
-	case ev = <-s.events:
+	case d = <-s.events:
 	case <-s.shutdown:
 		return
 	case <-r.Context().Done():
 		return
 	}
+	ev := d.ev
+	s.mu.Lock()
+	s.current, s.answer, s.answered = ev, d.answer, false
+	s.mu.Unlock()
 	h := w.Header()
 	h.Set("Lambda-Runtime-Aws-Request-Id", ev.RequestID)
 	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(ev.Deadline.UnixMilli(), 10))

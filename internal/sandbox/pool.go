@@ -172,13 +172,16 @@ func (m *Manager) Retire(function string, keep func(key string) bool) {
 		}
 	}
 	m.mu.Unlock()
+	// Stopping waits for the processes to exit; the caller (the registry
+	// watch) must not wait for that.
 	for _, env := range stop {
-		env.Stop()
+		go env.Stop()
 	}
 }
 
 func (m *Manager) reap() {
-	t := time.NewTicker(time.Second * 15)
+	every := min(15*time.Second, max(m.opts.IdleTimeout/2, 100*time.Millisecond))
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
