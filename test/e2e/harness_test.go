@@ -102,9 +102,20 @@ var readyLine = regexp.MustCompile(`kindling: listening on (http://\S+)`)
 // startServer starts kindling serve on a free port with dataDir.
 func startServer(t testing.TB, dataDir string, args ...string) *server {
 	t.Helper()
+	return startServerEnv(t, dataDir, []string{"KINDLING_ACCESS_KEY_ID=" + accessKey, "KINDLING_SECRET_ACCESS_KEY=" + secretKey}, args...)
+}
+
+// startServerEnv starts kindling serve with env added to the test's own
+// environment (minus any KINDLING_* settings).
+func startServerEnv(t testing.TB, dataDir string, env []string, args ...string) *server {
+	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir}, args...)...)
-	cmd.Env = append(os.Environ(),
-		"KINDLING_ACCESS_KEY_ID="+accessKey, "KINDLING_SECRET_ACCESS_KEY="+secretKey)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "KINDLING_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
 	pr, pw := io.Pipe()
 	s := &server{dataDir: dataDir, cmd: cmd, log: &syncBuffer{}, done: make(chan struct{})}
 	cmd.Stderr = pw
