@@ -6,7 +6,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/kindling-dev/kindling/internal/awserr"
@@ -101,13 +100,20 @@ func TestCheckRejects(t *testing.T) {
 }
 
 func TestUnzippedLimit(t *testing.T) {
-	// A zip bomb: highly compressible content declared over the limit.
-	big := strings.Repeat("a", 1<<20)
-	var entries []entry
-	for i := 0; i < 251; i++ {
-		entries = append(entries, entry{name: "f" + strings.Repeat("x", i%5) + string(rune('a'+i%26)) + ".txt", body: big})
+	// A zip bomb: an entry that declares more than 250 MiB unpacked.
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	h := &zip.FileHeader{Name: "bomb.bin", Method: zip.Store, CompressedSize64: 1, UncompressedSize64: MaxUnzipped + 1}
+	w, err := zw.CreateRaw(h)
+	if err != nil {
+		t.Fatal(err)
 	}
-	_, err := Check(makeZip(t, entries...))
+	_, _ = w.Write([]byte("x"))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Check(buf.Bytes())
+	// reference/lambda-api.md §8.1 (deployment package row).
 	if !awserr.Is(err, awserr.InvalidParameterValue) || awserr.As(err).Message != "Unzipped size must be smaller than 262144000 bytes" {
 		t.Fatalf("err = %v", err)
 	}

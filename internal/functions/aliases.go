@@ -51,8 +51,10 @@ func (s *Service) CreateAlias(ctx context.Context, ref lambda.FunctionRef, in *l
 	if err := lambda.ValidateRoutingConfig(in.FunctionVersion, in.RoutingConfig); err != nil {
 		return lambda.AliasConfiguration{}, err
 	}
-	if _, err := s.get(ref.Name); err != nil {
-		return lambda.AliasConfiguration{}, err
+	if _, ok := s.reg.Get(ref.Name); !ok {
+		// reference/lambda-api.md §5.5: a missing function is reported with
+		// the requested version, "Function not found: ...:<fn>:1".
+		return lambda.AliasConfiguration{}, s.notFound(ref.Name, in.FunctionVersion)
 	}
 	var out lambda.AliasConfiguration
 	_, err := s.reg.Update(ctx, ref.Name, func(fn *lambda.Function) error {
@@ -105,8 +107,7 @@ func (s *Service) UpdateAlias(ctx context.Context, ref lambda.FunctionRef, name 
 			return awserr.Newf(awserr.ResourceNotFound, "Alias not found: %s", s.qarn(fn.Name, name))
 		}
 		if in.RevisionId != "" && in.RevisionId != a.Config.RevisionId {
-			return awserr.New(awserr.PreconditionFailed,
-				"The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
+			return errRevisionMismatch()
 		}
 		c := a.Config
 		if in.FunctionVersion != nil {

@@ -406,8 +406,7 @@ func (s *Service) ListVersions(ctx context.Context, ref lambda.FunctionRef, mark
 // preconditions checks RevisionId (412) against $LATEST.
 func (s *Service) checkRevision(fn *lambda.Function, revision string) error {
 	if revision != "" && revision != fn.Latest.Config.RevisionId {
-		return awserr.New(awserr.PreconditionFailed,
-			"The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
+		return errRevisionMismatch()
 	}
 	return nil
 }
@@ -415,8 +414,7 @@ func (s *Service) checkRevision(fn *lambda.Function, revision string) error {
 // UpdateCode implements UpdateFunctionCode.
 func (s *Service) UpdateCode(ctx context.Context, ref lambda.FunctionRef, in *lambda.UpdateFunctionCodeInput) (lambda.FunctionConfiguration, error) {
 	if ref.Qualifier != "" && ref.Qualifier != lambda.LatestVersion {
-		return lambda.FunctionConfiguration{}, awserr.New(awserr.InvalidParameterValue,
-			"This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.")
+		return lambda.FunctionConfiguration{}, errQualified()
 	}
 	if _, err := s.get(ref.Name); err != nil {
 		return lambda.FunctionConfiguration{}, err
@@ -447,8 +445,7 @@ func (s *Service) UpdateCode(ctx context.Context, ref lambda.FunctionRef, in *la
 	settleID := newSettleID()
 	fn, err := s.reg.Update(ctx, ref.Name, func(fn *lambda.Function) error {
 		if fn.Settling != "" {
-			return awserr.Newf(awserr.ResourceConflict,
-				"The operation cannot be performed at this time. An update is in progress for resource: %s", s.arn(fn.Name))
+			return s.errUpdateInProgress(fn.Name)
 		}
 		if err := s.checkRevision(fn, in.RevisionId); err != nil {
 			return err
@@ -484,8 +481,7 @@ func (s *Service) UpdateConfig(ctx context.Context, ref lambda.FunctionRef, in *
 		return lambda.FunctionConfiguration{}, err
 	}
 	if ref.Qualifier != "" && ref.Qualifier != lambda.LatestVersion {
-		return lambda.FunctionConfiguration{}, awserr.New(awserr.InvalidParameterValue,
-			"This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.")
+		return lambda.FunctionConfiguration{}, errQualified()
 	}
 	if _, err := s.get(ref.Name); err != nil {
 		return lambda.FunctionConfiguration{}, err
@@ -502,8 +498,7 @@ func (s *Service) UpdateConfig(ctx context.Context, ref lambda.FunctionRef, in *
 	var codeKey string
 	fn, err := s.reg.Update(ctx, ref.Name, func(fn *lambda.Function) error {
 		if fn.Settling != "" {
-			return awserr.Newf(awserr.ResourceConflict,
-				"The operation cannot be performed at this time. An update is in progress for resource: %s", s.arn(fn.Name))
+			return s.errUpdateInProgress(fn.Name)
 		}
 		if err := s.checkRevision(fn, in.RevisionId); err != nil {
 			return err
@@ -601,8 +596,7 @@ func mapStoreErr(err error, s *Service, name string) error {
 // Publish implements PublishVersion.
 func (s *Service) Publish(ctx context.Context, ref lambda.FunctionRef, in *lambda.PublishVersionInput) (lambda.FunctionConfiguration, error) {
 	if ref.Qualifier != "" && ref.Qualifier != lambda.LatestVersion {
-		return lambda.FunctionConfiguration{}, awserr.New(awserr.InvalidParameterValue,
-			"This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.")
+		return lambda.FunctionConfiguration{}, errQualified()
 	}
 	if _, err := s.waitSettled(ctx, ref.Name); err != nil {
 		return lambda.FunctionConfiguration{}, err
@@ -610,8 +604,7 @@ func (s *Service) Publish(ctx context.Context, ref lambda.FunctionRef, in *lambd
 	var out lambda.FunctionConfiguration
 	_, err := s.reg.Update(ctx, ref.Name, func(fn *lambda.Function) error {
 		if fn.Settling != "" {
-			return awserr.Newf(awserr.ResourceConflict,
-				"The operation cannot be performed at this time. An update is in progress for resource: %s", s.arn(fn.Name))
+			return s.errUpdateInProgress(fn.Name)
 		}
 		if in.CodeSha256 != "" && in.CodeSha256 != fn.Latest.Config.CodeSha256 {
 			return awserr.Newf(awserr.InvalidParameterValue,

@@ -144,8 +144,7 @@ func (s *Service) waitSettled(ctx context.Context, name string) (*lambda.Functio
 				return nil, awserr.New(awserr.ResourceConflict,
 					"The operation cannot be performed at this time. The function is currently in the following state: Pending")
 			}
-			return nil, awserr.Newf(awserr.ResourceConflict,
-				"The operation cannot be performed at this time. An update is in progress for resource: %s", s.arn(name))
+			return nil, s.errUpdateInProgress(name)
 		case <-ctx.Done():
 			return nil, fmt.Errorf("wait for function %s: %w", name, ctx.Err())
 		}
@@ -231,3 +230,20 @@ func checkArchitectures(archs []string) error {
 }
 
 func newSettleID() string { return uuid.NewString() }
+
+// Errors several operations share (reference/lambda-api.md §5.3, §7.2).
+
+func errRevisionMismatch() error {
+	return awserr.New(awserr.PreconditionFailed,
+		"The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
+}
+
+func errQualified() error {
+	return awserr.New(awserr.InvalidParameterValue,
+		"This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.")
+}
+
+func (s *Service) errUpdateInProgress(name string) error {
+	return awserr.Newf(awserr.ResourceConflict,
+		"The operation cannot be performed at this time. An update is in progress for resource: %s", s.arn(name))
+}
