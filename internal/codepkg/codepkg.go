@@ -30,11 +30,10 @@ const (
 
 // Info describes a checked package.
 type Info struct {
-	Key       string // hex SHA-256, the code store name
-	Sha256    string // base64 SHA-256, Lambda's CodeSha256
-	Size      int64  // zipped bytes, Lambda's CodeSize
-	Unzipped  int64
-	HasBinary bool // contains an executable "bootstrap" at its root
+	Key      string // hex SHA-256, the code store name
+	Sha256   string // base64 SHA-256, Lambda's CodeSha256
+	Size     int64  // zipped bytes, Lambda's CodeSize
+	Unzipped int64
 }
 
 // Check validates a zip as Lambda would before accepting it: a readable
@@ -59,9 +58,6 @@ func Check(zipBytes []byte) (Info, error) {
 		total += int64(f.UncompressedSize64)
 		if total > MaxUnzipped || f.UncompressedSize64 > MaxUnzipped {
 			return Info{}, awserr.Newf(awserr.InvalidParameterValue, "Unzipped size must be smaller than %d bytes", MaxUnzipped)
-		}
-		if strings.TrimPrefix(f.Name, "./") == "bootstrap" && f.Mode()&0o111 != 0 {
-			info.HasBinary = true
 		}
 	}
 	sum := sha256.Sum256(zipBytes)

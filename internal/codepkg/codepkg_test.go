@@ -49,7 +49,7 @@ func TestCheckAndUnpack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Size != int64(len(z)) || len(info.Key) != 64 || !info.HasBinary {
+	if info.Size != int64(len(z)) || len(info.Key) != 64 {
 		t.Fatalf("info = %+v", info)
 	}
 	dir := t.TempDir()

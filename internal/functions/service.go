@@ -59,9 +59,6 @@ func New(c Config) *Service {
 		region: c.Region, account: c.Account, log: c.Logger, bg: bg, cancel: cancel}
 }
 
-// Region is the region this service answers for.
-func (s *Service) Region() string { return s.region }
-
 // Account is the account id of every ARN.
 func (s *Service) Account() string { return s.account }
 

@@ -213,16 +213,6 @@ func (m *Manager) reap() {
 	}
 }
 
-// Stats counts environments: idle ones per pool.
-func (m *Manager) Stats() (pools, idle int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, p := range m.pools {
-		idle += len(p.idle)
-	}
-	return len(m.pools), idle
-}
-
 // Shutdown refuses new invocations, lets in-flight ones finish (until ctx
 // ends), then stops every environment.
 func (m *Manager) Shutdown(ctx context.Context) {

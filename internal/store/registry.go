@@ -145,18 +145,6 @@ func (r *Registry) Get(name string) (*lambda.Function, bool) {
 	return e.fn, ok
 }
 
-// Names returns every function name in sorted order.
-func (r *Registry) Names() []string {
-	r.mu.RLock()
-	names := make([]string, 0, len(r.funcs))
-	for n := range r.funcs {
-		names = append(names, n)
-	}
-	r.mu.RUnlock()
-	sort.Strings(names)
-	return names
-}
-
 // All returns every function in name order.
 func (r *Registry) All() []*lambda.Function {
 	r.mu.RLock()

@@ -48,7 +48,9 @@ func deploy(t *testing.T, c *lambda.Client, name string, files map[string]string
 	if err != nil {
 		t.Fatalf("create %s: %v", name, err)
 	}
-	t.Cleanup(func() { _, _ = c.DeleteFunction(context.Background(), &lambda.DeleteFunctionInput{FunctionName: aws.String(name)}) })
+	t.Cleanup(func() {
+		_, _ = c.DeleteFunction(context.Background(), &lambda.DeleteFunctionInput{FunctionName: aws.String(name)})
+	})
 	w := lambda.NewFunctionActiveV2Waiter(c)
 	if err := w.Wait(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(name)}, time.Minute); err != nil {
 		t.Fatalf("wait active %s: %v", name, err)
