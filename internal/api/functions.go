@@ -263,3 +263,45 @@ func (a *API) listTags(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"Tags": tags})
 }
+
+func (a *API) putConcurrency(w http.ResponseWriter, r *http.Request) error {
+	ref, err := a.ref(r, lambda.PatternFunctionName)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		ReservedConcurrentExecutions *int `json:"ReservedConcurrentExecutions"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := a.fns.PutConcurrency(r.Context(), ref, in.ReservedConcurrentExecutions)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) getConcurrency(w http.ResponseWriter, r *http.Request) error {
+	ref, err := a.ref(r, lambda.PatternFunctionName)
+	if err != nil {
+		return err
+	}
+	out, err := a.fns.GetConcurrency(r.Context(), ref)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) deleteConcurrency(w http.ResponseWriter, r *http.Request) error {
+	ref, err := a.ref(r, lambda.PatternFunctionName)
+	if err != nil {
+		return err
+	}
+	if err := a.fns.DeleteConcurrency(r.Context(), ref); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/kindling-dev/kindling/internal/api"
 	"github.com/kindling-dev/kindling/internal/async"
 	"github.com/kindling-dev/kindling/internal/auth"
+	"github.com/kindling-dev/kindling/internal/awserr"
 	"github.com/kindling-dev/kindling/internal/codepkg"
 	"github.com/kindling-dev/kindling/internal/config"
 	"github.com/kindling-dev/kindling/internal/functions"
@@ -84,7 +85,7 @@ func Serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 
 	fns := functions.New(functions.Config{Registry: reg, Code: code, Cache: cache, Runtimes: table,
-		Region: cfg.Region, Account: cfg.AccountID, Logger: log})
+		Region: cfg.Region, Account: cfg.AccountID, Logger: log, AccountConcurrency: cfg.AccountConcurrency})
 	defer fns.Close()
 	fns.Resume()
 
@@ -97,13 +98,13 @@ func Serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	inv := invoke.New(invoke.Config{Registry: reg, Settler: fns, Manager: mgr, Cache: cache, Runtimes: table,
-		Queue: queue, Region: cfg.Region, Account: cfg.AccountID})
+		Queue: queue, Region: cfg.Region, Account: cfg.AccountID, AccountConcurrency: cfg.AccountConcurrency})
 	reg.OnChange(func(name string, fn *lambda.Function) { retire(mgr, name, fn) })
 
 	workers, err := async.StartWorkers(ctx, queue, cfg.AsyncWorkers, func(ctx context.Context, ev invoke.QueuedEvent) error {
 		out, executed, err := inv.RunEvent(ctx, ev)
-		if errors.Is(err, sandbox.ErrClosed) {
-			return async.ErrRetryLater
+		if errors.Is(err, sandbox.ErrClosed) || awserr.Is(err, awserr.TooManyRequests) {
+			return async.ErrRetryLater // throttled or stopping: back to the queue
 		}
 		if err != nil {
 			return err

@@ -26,11 +26,13 @@ type Config struct {
 	PythonPath   string
 	IdleTimeout  time.Duration
 	AsyncWorkers int
-	SyncAlways   bool
-	LogLevel     string
-	Demo         bool
-	AccessKeyID  string
-	SecretKey    string
+	// AccountConcurrency is the account's concurrent executions limit.
+	AccountConcurrency int
+	SyncAlways         bool
+	LogLevel           string
+	Demo               bool
+	AccessKeyID        string
+	SecretKey          string
 }
 
 // DefaultDataDir is ${XDG_DATA_HOME:-$HOME/.local/share}/kindling.
@@ -61,6 +63,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	fs.StringVar(&c.PythonPath, "python-path", "/usr/bin/python3", "Python interpreter for python* runtimes")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 10*time.Minute, "how long an idle environment stays warm")
 	fs.IntVar(&c.AsyncWorkers, "async-workers", 32, "async events run at once on this node")
+	fs.IntVar(&c.AccountConcurrency, "account-concurrency", 1000, "the account's concurrent executions limit (per node)")
 	fs.BoolVar(&c.SyncAlways, "sync-always", false, "fsync every JetStream write (embedded server)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.BoolVar(&c.Demo, "demo", false, "create a demo function named hello if it does not exist")
@@ -92,6 +95,10 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	return c, c.Validate()
 }
 
+// MinAccountConcurrency keeps room for the 100 unreserved executions AWS
+// always leaves.
+const MinAccountConcurrency = 100
+
 var (
 	accountRe = regexp.MustCompile(`^\d{12}$`)
 	regionRe  = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$`)
@@ -110,6 +117,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DataDir == "" {
 		return errors.New("--data-dir must not be empty")
+	}
+	if c.AccountConcurrency < MinAccountConcurrency {
+		return fmt.Errorf("--account-concurrency must be at least %d (100 stay unreserved)", MinAccountConcurrency)
 	}
 	if c.AsyncWorkers < 1 {
 		return errors.New("--async-workers must be at least 1")

@@ -14,9 +14,8 @@ import (
 
 // Account limits reported by GetAccountSettings (reference/lambda-api.md §8.1).
 const (
-	TotalCodeSizeLimit   = 80530636800
-	ConcurrentExecutions = 1000
-	listPageMax          = 50
+	TotalCodeSizeLimit = 80530636800
+	listPageMax        = 50
 )
 
 // CodeLocation is GetFunction's Code member.
@@ -698,18 +697,14 @@ func (s *Service) GetAccountSettings(ctx context.Context) AccountSettings {
 	a.AccountLimit.TotalCodeSize = TotalCodeSizeLimit
 	a.AccountLimit.CodeSizeUnzipped = 262144000
 	a.AccountLimit.CodeSizeZipped = 52428800
-	a.AccountLimit.ConcurrentExecutions = ConcurrentExecutions
-	reserved := 0
+	a.AccountLimit.ConcurrentExecutions = s.accountConcurrency
 	for _, fn := range s.reg.All() {
 		a.AccountUsage.FunctionCount++
 		a.AccountUsage.TotalCodeSize += fn.Latest.Config.CodeSize
 		for _, v := range fn.Versions {
 			a.AccountUsage.TotalCodeSize += v.Config.CodeSize
 		}
-		if fn.ReservedConcurrency != nil {
-			reserved += *fn.ReservedConcurrency
-		}
 	}
-	a.AccountLimit.UnreservedConcurrentExecutions = ConcurrentExecutions - reserved
+	a.AccountLimit.UnreservedConcurrentExecutions = s.accountConcurrency - s.reservedSum("")
 	return a
 }

@@ -35,6 +35,8 @@ type Service struct {
 	region   string
 	account  string
 	log      *slog.Logger
+	// accountConcurrency is the account's concurrent executions limit.
+	accountConcurrency int
 
 	bg     context.Context
 	cancel context.CancelFunc
@@ -50,13 +52,18 @@ type Config struct {
 	Region   string
 	Account  string
 	Logger   *slog.Logger
+	// AccountConcurrency is the concurrent executions limit (default 1000).
+	AccountConcurrency int
 }
 
 // New returns a Service.
 func New(c Config) *Service {
 	bg, cancel := context.WithCancel(context.Background())
+	if c.AccountConcurrency <= 0 {
+		c.AccountConcurrency = 1000
+	}
 	return &Service{reg: c.Registry, code: c.Code, cache: c.Cache, runtimes: c.Runtimes,
-		region: c.Region, account: c.Account, log: c.Logger, bg: bg, cancel: cancel}
+		region: c.Region, account: c.Account, log: c.Logger, accountConcurrency: c.AccountConcurrency, bg: bg, cancel: cancel}
 }
 
 // Account is the account id of every ARN.

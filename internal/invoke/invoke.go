@@ -58,6 +58,7 @@ type Invoker struct {
 	queue    Enqueuer
 	region   string
 	account  string
+	limits   *limiter
 }
 
 // Config wires an Invoker.
@@ -70,12 +71,28 @@ type Config struct {
 	Queue    Enqueuer
 	Region   string
 	Account  string
+	// AccountConcurrency is the account's concurrent executions limit.
+	AccountConcurrency int
 }
 
-// New returns an Invoker.
+// New returns an Invoker; it follows reservation changes through the registry.
 func New(c Config) *Invoker {
-	return &Invoker{reg: c.Registry, settler: c.Settler, mgr: c.Manager, cache: c.Cache,
-		runtimes: c.Runtimes, queue: c.Queue, region: c.Region, account: c.Account}
+	iv := &Invoker{reg: c.Registry, settler: c.Settler, mgr: c.Manager, cache: c.Cache,
+		runtimes: c.Runtimes, queue: c.Queue, region: c.Region, account: c.Account,
+		limits: newLimiter(c.AccountConcurrency)}
+	iv.reg.OnChange(func(string, *lambda.Function) { iv.limits.setReserved(iv.reservedSum()) })
+	iv.limits.setReserved(iv.reservedSum())
+	return iv
+}
+
+func (iv *Invoker) reservedSum() int {
+	sum := 0
+	for _, fn := range iv.reg.All() {
+		if fn.ReservedConcurrency != nil {
+			sum += *fn.ReservedConcurrency
+		}
+	}
+	return sum
 }
 
 // Request is one Invoke call.
@@ -188,7 +205,12 @@ func (iv *Invoker) Invoke(ctx context.Context, req *Request) (*Response, error) 
 		}
 		return &Response{Status: 202}, nil
 	}
+	release, err := iv.limits.admit(t.fn)
+	if err != nil {
+		return nil, err
+	}
 	out, err := iv.run(t, req.RequestID, req.Payload, req.ClientContext)
+	release()
 	if err != nil {
 		return nil, err
 	}
@@ -208,6 +230,11 @@ func (iv *Invoker) RunEvent(ctx context.Context, ev QueuedEvent) (sandbox.Outcom
 	if err != nil {
 		return sandbox.Outcome{}, "", err
 	}
+	release, err := iv.limits.admit(t.fn)
+	if err != nil {
+		return sandbox.Outcome{}, "", err
+	}
+	defer release()
 	out, err := iv.run(t, ev.RequestID, ev.Payload, "")
 	return out, t.executed, err
 }
