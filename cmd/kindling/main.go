@@ -12,9 +12,14 @@ import (
 
 	"github.com/kindling-dev/kindling/internal/app"
 	"github.com/kindling-dev/kindling/internal/cli"
+	"github.com/kindling-dev/kindling/internal/proc"
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == proc.InitCommand {
+		proc.RunInit() // inside a new environment's sandbox; never returns
+	}
+	proc.InitBinary = "/proc/self/exe"
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	args := os.Args[1:]

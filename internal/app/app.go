@@ -89,10 +89,18 @@ func Serve(ctx context.Context, args []string, getenv func(string) string, stder
 	defer fns.Close()
 	fns.Resume()
 
+	isolate := cfg.Isolation == "auto" && os.Geteuid() == 0
+	switch {
+	case cfg.Isolation == "off":
+		log.Warn("isolation is off: functions run as the server's user on the host filesystem")
+	case !isolate:
+		log.Warn("not running as root: functions run as the server's user on the host filesystem, without their own /tmp, user or mount namespace")
+	}
 	mgr, err := sandbox.NewManager(sandbox.Options{
 		RuntimeDir:  filepath.Join(cfg.DataDir, "runtime"),
 		IdleTimeout: cfg.IdleTimeout,
 		Echo:        newEcho(stderr),
+		Isolate:     isolate,
 	})
 	if err != nil {
 		return err

@@ -30,9 +30,11 @@ type Config struct {
 	AccountConcurrency int
 	SyncAlways         bool
 	LogLevel           string
-	Demo               bool
-	AccessKeyID        string
-	SecretKey          string
+	// Isolation is "auto" (jail environments when running as root) or "off".
+	Isolation   string
+	Demo        bool
+	AccessKeyID string
+	SecretKey   string
 }
 
 // DefaultDataDir is ${XDG_DATA_HOME:-$HOME/.local/share}/kindling.
@@ -66,6 +68,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	fs.IntVar(&c.AccountConcurrency, "account-concurrency", 1000, "the account's concurrent executions limit (per node)")
 	fs.BoolVar(&c.SyncAlways, "sync-always", false, "fsync every JetStream write (embedded server)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&c.Isolation, "isolation", "auto", "sandbox environments: auto (when root) or off")
 	fs.BoolVar(&c.Demo, "demo", false, "create a demo function named hello if it does not exist")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -120,6 +123,9 @@ func (c *Config) Validate() error {
 	}
 	if c.AccountConcurrency < MinAccountConcurrency {
 		return fmt.Errorf("--account-concurrency must be at least %d (100 stay unreserved)", MinAccountConcurrency)
+	}
+	if c.Isolation != "auto" && c.Isolation != "off" {
+		return fmt.Errorf("--isolation %q: want auto or off", c.Isolation)
 	}
 	if c.AsyncWorkers < 1 {
 		return errors.New("--async-workers must be at least 1")

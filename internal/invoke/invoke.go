@@ -292,6 +292,10 @@ func (iv *Invoker) spec(function string, v *lambda.Version) (*sandbox.Spec, erro
 	if c.Environment != nil {
 		s.Env = c.Environment.Variables
 	}
+	s.TmpMB = 512
+	if c.EphemeralStorage != nil {
+		s.TmpMB = c.EphemeralStorage.Size
+	}
 	if c.LoggingConfig != nil {
 		s.LogFormat, s.LogLevel = c.LoggingConfig.LogFormat, c.LoggingConfig.ApplicationLogLevel
 	}

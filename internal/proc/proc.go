@@ -4,6 +4,7 @@
 package proc
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,7 +20,14 @@ type Spec struct {
 	Dir  string
 	// Output receives stdout and stderr.
 	Output *os.File
+	// Jail, when set, starts the process through the sandbox init (see
+	// RunInit) in a new mount namespace.
+	Jail *Jail
 }
+
+// InitBinary is the kindling executable that serves InitCommand; jails
+// need it (set by main).
+var InitBinary string
 
 type request struct {
 	spec  Spec
@@ -55,20 +63,47 @@ func Start(spec Spec) (*exec.Cmd, error) {
 }
 
 func start(spec Spec) (*exec.Cmd, error) {
+	attr := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd := &exec.Cmd{
-		Path:   spec.Path,
-		Args:   append([]string{spec.Path}, spec.Args...),
-		Env:    spec.Env,
-		Dir:    spec.Dir,
-		Stdout: spec.Output,
-		Stderr: spec.Output,
-		SysProcAttr: &syscall.SysProcAttr{
-			Setpgid:   true,
-			Pdeathsig: syscall.SIGKILL,
-		},
+		Path:        spec.Path,
+		Args:        append([]string{spec.Path}, spec.Args...),
+		Env:         spec.Env,
+		Dir:         spec.Dir,
+		Stdout:      spec.Output,
+		Stderr:      spec.Output,
+		SysProcAttr: attr,
 	}
+	if spec.Jail == nil {
+		if err := cmd.Start(); err != nil {
+			return nil, fmt.Errorf("start %s: %w", spec.Path, err)
+		}
+		return cmd, nil
+	}
+	if InitBinary == "" {
+		return nil, fmt.Errorf("start %s: no sandbox init binary", spec.Path)
+	}
+	b, err := json.Marshal(initSpec{Jail: *spec.Jail, Path: spec.Path, Args: spec.Args, Env: spec.Env, Dir: spec.Dir})
+	if err != nil {
+		return nil, fmt.Errorf("encode sandbox spec: %w", err)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("sandbox spec pipe: %w", err)
+	}
+	defer r.Close()
+	cmd.Path, cmd.Args, cmd.Env, cmd.Dir = InitBinary, []string{InitBinary, InitCommand}, []string{}, "/"
+	cmd.ExtraFiles = []*os.File{r}
+	attr.Cloneflags = syscall.CLONE_NEWNS
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", spec.Path, err)
+		w.Close()
+		return nil, fmt.Errorf("start sandbox for %s: %w", spec.Path, err)
+	}
+	_, err = w.Write(b)
+	w.Close()
+	if err != nil {
+		KillGroup(cmd.Process.Pid)
+		_ = cmd.Wait()
+		return nil, fmt.Errorf("send sandbox spec: %w", err)
 	}
 	return cmd, nil
 }

@@ -80,11 +80,19 @@ type delivery struct {
 	answer chan Result
 }
 
-// Start listens on a fresh loopback port.
-func Start() (*Server, error) {
+// AnyUID lets any local user connect (used when environments are not
+// isolated).
+const AnyUID = -1
+
+// Start listens on a fresh loopback port; with a uid other than AnyUID,
+// only sockets owned by that user may connect.
+func Start(uid int) (*Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("runtime api listen: %w", err)
+	}
+	if uid != AnyUID {
+		ln = uidListener{Listener: ln, uid: uid}
 	}
 	s := &Server{
 		ln:       ln,

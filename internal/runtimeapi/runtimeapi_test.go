@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func nextEvent(t *testing.T, s *Server) <-chan *http.Response {
 }
 
 func TestInvocationCycle(t *testing.T) {
-	s, err := Start()
+	s, err := Start(AnyUID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestInvocationCycle(t *testing.T) {
 }
 
 func TestOversizedResponse(t *testing.T) {
-	s, err := Start()
+	s, err := Start(AnyUID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func TestOversizedResponse(t *testing.T) {
 }
 
 func TestErrorCauseStripped(t *testing.T) {
-	s, err := Start()
+	s, err := Start(AnyUID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,5 +114,28 @@ func TestErrorCauseStripped(t *testing.T) {
 	res := <-answer
 	if !res.Error || strings.Contains(string(res.Body), "errorCause") {
 		t.Fatalf("result %s", res.Body)
+	}
+}
+
+// Only the environment's own user may connect (reference/runtime.md §8
+// item 1: one Runtime API per environment; ARCHITECTURE.md isolation).
+func TestForeignUserRefused(t *testing.T) {
+	s, err := Start(os.Getuid() + 12345)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := &http.Client{Timeout: 2 * time.Second}
+	if _, err := c.Get(base(s) + "invocation/next"); err == nil {
+		t.Fatal("a connection from another user was served")
+	}
+	own, err := Start(os.Getuid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	resp, err := c.Get("http://" + own.Addr() + "/2018-06-01/ping")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("own user refused: %v %v", resp, err)
 	}
 }

@@ -38,6 +38,8 @@ type Spec struct {
 	MemoryMB int
 	Timeout  time.Duration
 	CodeDir  string
+	// TmpMB sizes /tmp (EphemeralStorage.Size).
+	TmpMB int
 	// Env holds the customer's environment variables.
 	Env    map[string]string
 	Region string
@@ -95,6 +97,7 @@ func (e *InitFailure) Error() string { return "init failed: " + e.ErrorType }
 // Environment is one running runtime process.
 type Environment struct {
 	spec      *Spec
+	box       *box
 	api       *runtimeapi.Server
 	cmd       *exec.Cmd
 	out       *output
@@ -116,29 +119,39 @@ type Environment struct {
 type Echo func(function, requestID, line string)
 
 // startEnvironment starts a runtime and waits for its Init to finish.
-func startEnvironment(ctx context.Context, spec *Spec, runtimeDir string, echo Echo) (*Environment, error) {
-	e := &Environment{spec: spec, exited: make(chan struct{}), echo: echo, state: Starting,
+func startEnvironment(ctx context.Context, spec *Spec, box *box, echo Echo) (*Environment, error) {
+	e := &Environment{spec: spec, box: box, exited: make(chan struct{}), echo: echo, state: Starting,
 		sink: &bytes.Buffer{}, reqID: "init", logStream: logStreamName(spec.Version)}
-	path, args, failure := e.command(runtimeDir)
+	// Until the process runs, failures release the box here; afterwards
+	// the process's exit does.
+	path, args, failure := e.command()
 	if failure != nil {
+		box.release()
 		return nil, failure
 	}
-	api, err := runtimeapi.Start()
+	uid := runtimeapi.AnyUID
+	if box.jail != nil {
+		uid = box.jail.UID
+	}
+	api, err := runtimeapi.Start(uid)
 	if err != nil {
+		box.release()
 		return nil, err
 	}
 	e.api = api
 	r, w, err := os.Pipe()
 	if err != nil {
 		api.Close()
+		box.release()
 		return nil, fmt.Errorf("pipe: %w", err)
 	}
 	begin := time.Now()
-	cmd, err := proc.Start(proc.Spec{Path: path, Args: args, Env: e.environ(), Dir: spec.CodeDir, Output: w})
+	cmd, err := proc.Start(proc.Spec{Path: path, Args: args, Env: e.environ(), Dir: box.taskRoot, Output: w, Jail: box.jail})
 	_ = w.Close()
 	if err != nil {
 		_ = r.Close()
 		api.Close()
+		box.release()
 		return nil, &InitFailure{ErrorType: "Runtime.InvalidEntrypoint", Message: err.Error()}
 	}
 	e.cmd = cmd
@@ -147,6 +160,7 @@ func startEnvironment(ctx context.Context, spec *Spec, runtimeDir string, echo E
 	go func() {
 		err := cmd.Wait()
 		e.exitMsg = exitMessage(err)
+		box.release()
 		close(e.exited)
 	}()
 
@@ -183,7 +197,7 @@ func startEnvironment(ctx context.Context, spec *Spec, runtimeDir string, echo E
 }
 
 // command returns the program to run for the spec's runtime.
-func (e *Environment) command(runtimeDir string) (string, []string, *InitFailure) {
+func (e *Environment) command() (string, []string, *InitFailure) {
 	s := e.spec
 	switch s.Runtime.Kind {
 	case runtimes.Node:
@@ -192,7 +206,7 @@ func (e *Environment) command(runtimeDir string) (string, []string, *InitFailure
 		if opts := s.Env["NODE_OPTIONS"]; !strings.Contains(opts, "--max-semi-space-size") && !strings.Contains(opts, "--max-old-space-size") {
 			args = nodejs.HeapFlags(s.MemoryMB)
 		}
-		args = append(args, filepath.Join(runtimeDir, nodejs.BootstrapName))
+		args = append(args, filepath.Join(e.box.runtimeRoot, nodejs.BootstrapName))
 		return s.Runtime.Interpreter, args, nil
 	case runtimes.Provided:
 		p := filepath.Join(s.CodeDir, "bootstrap")
@@ -201,7 +215,7 @@ func (e *Environment) command(runtimeDir string) (string, []string, *InitFailure
 			return "", nil, &InitFailure{ErrorType: "Runtime.InvalidEntrypoint",
 				Message: "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]"}
 		}
-		return p, nil, nil
+		return filepath.Join(e.box.taskRoot, "bootstrap"), nil, nil
 	}
 	return "", nil, &InitFailure{ErrorType: "Runtime.InvalidRuntime",
 		Message: "runtime " + s.Runtime.ID + " is not available on this node"}
@@ -219,10 +233,10 @@ func (e *Environment) environ() []string {
 	defaults := map[string]string{
 		"LANG":            "en_US.UTF-8",
 		"PATH":            "/usr/local/bin:/usr/bin:/bin:/opt/bin",
-		"LD_LIBRARY_PATH": "/lib64:/usr/lib64:" + s.CodeDir + ":" + s.CodeDir + "/lib:/opt/lib",
+		"LD_LIBRARY_PATH": "/lib64:/usr/lib64:" + e.box.taskRoot + ":" + e.box.taskRoot + "/lib:/opt/lib",
 	}
 	if s.Runtime.Kind == runtimes.Node {
-		defaults["NODE_PATH"] = "/opt/nodejs/node_modules:" + s.CodeDir
+		defaults["NODE_PATH"] = "/opt/nodejs/node_modules:" + e.box.runtimeRoot + "/node_modules:" + e.box.runtimeRoot + ":" + e.box.taskRoot
 	}
 	for k, v := range defaults {
 		if _, ok := env[k]; !ok {
@@ -232,7 +246,7 @@ func (e *Environment) environ() []string {
 	platform := map[string]string{
 		"AWS_LAMBDA_RUNTIME_API":          e.api.Addr(),
 		"_HANDLER":                        s.Handler,
-		"LAMBDA_TASK_ROOT":                s.CodeDir,
+		"LAMBDA_TASK_ROOT":                e.box.taskRoot,
 		"LAMBDA_RUNTIME_DIR":              "/var/runtime",
 		"AWS_REGION":                      s.Region,
 		"AWS_DEFAULT_REGION":              s.Region,

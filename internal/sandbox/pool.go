@@ -10,8 +10,16 @@ import (
 	"time"
 
 	"github.com/kindling-dev/kindling/internal/logs"
+	"github.com/kindling-dev/kindling/internal/proc"
 	"github.com/kindling-dev/kindling/internal/runtimeapi"
 	"github.com/kindling-dev/kindling/internal/runtimes/nodejs"
+)
+
+// DefaultUIDBase is the first user id environments run as; uidCount ids
+// from there are reserved for them.
+const (
+	DefaultUIDBase = 990000
+	uidCount       = 10000
 )
 
 // ErrClosed is returned once the manager is shutting down.
@@ -24,12 +32,20 @@ type Options struct {
 	// IdleTimeout is how long an idle environment stays warm.
 	IdleTimeout time.Duration
 	Echo        Echo
+	// Isolate runs each environment in a jail (needs root and the
+	// kindling binary as proc.InitBinary): own user, mount namespace,
+	// read-only /var/task, private /tmp.
+	Isolate bool
+	// UIDBase is the first of the user ids given to environments.
+	UIDBase int
 }
 
 // Manager owns every environment on this node, pooled per version key.
 // Lock order: Manager.mu before Environment.mu; never the reverse.
 type Manager struct {
-	opts Options
+	opts    Options
+	isolate bool
+	uids    *uidPool
 
 	mu     sync.Mutex
 	pools  map[string]*pool
@@ -58,6 +74,15 @@ func NewManager(opts Options) (*Manager, error) {
 		opts.IdleTimeout = 10 * time.Minute
 	}
 	m := &Manager{opts: opts, pools: map[string]*pool{}, stop: make(chan struct{})}
+	if opts.Isolate {
+		if err := proc.PrepareHost(); err != nil {
+			return nil, err
+		}
+		if opts.UIDBase <= 0 {
+			opts.UIDBase = DefaultUIDBase
+		}
+		m.isolate, m.uids = true, newUIDPool(opts.UIDBase, uidCount)
+	}
 	go m.reap()
 	return m, nil
 }
@@ -90,8 +115,12 @@ func (m *Manager) Invoke(key string, spec func() (*Spec, error), ev *runtimeapi.
 		if err != nil {
 			return Outcome{}, err
 		}
+		b, err := m.newBox(s)
+		if err != nil {
+			return Outcome{}, err
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), InitTimeout+time.Second)
-		env, err = startEnvironment(ctx, s, m.opts.RuntimeDir, m.opts.Echo)
+		env, err = startEnvironment(ctx, s, b, m.opts.Echo)
 		cancel()
 		var inf *InitFailure
 		if errors.As(err, &inf) {

@@ -1,0 +1,124 @@
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/kindling-dev/kindling/internal/proc"
+)
+
+// Paths a runtime sees inside its jail (reference/runtime.md §2.2).
+const (
+	jailTaskRoot    = "/var/task"
+	jailRuntimeRoot = "/var/runtime"
+)
+
+// Per-environment limits (reference/runtime.md §2.7, §8 item 13).
+const (
+	maxOpenFiles = 1024
+	maxProcesses = 1024
+)
+
+// box is where one environment's runtime lives: the paths as the runtime
+// sees them and, when isolating, the jail it is born into.
+type box struct {
+	taskRoot    string
+	runtimeRoot string
+	jail        *proc.Jail
+	release     func() // frees the box's user id once its processes are gone
+}
+
+// uidPool hands out one unprivileged user id per live environment.
+type uidPool struct {
+	base, size int
+	mu         sync.Mutex
+	used       map[int]bool
+}
+
+func newUIDPool(base, size int) *uidPool {
+	return &uidPool{base: base, size: size, used: map[int]bool{}}
+}
+
+func (p *uidPool) take() (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := 0; i < p.size; i++ {
+		if !p.used[p.base+i] {
+			p.used[p.base+i] = true
+			return p.base + i, nil
+		}
+	}
+	return 0, fmt.Errorf("all %d sandbox user ids are in use", p.size)
+}
+
+func (p *uidPool) put(uid int) {
+	p.mu.Lock()
+	delete(p.used, uid)
+	p.mu.Unlock()
+}
+
+// newBox prepares the box for spec: a jail with its own user id when the
+// manager isolates, the host paths otherwise.
+func (m *Manager) newBox(spec *Spec) (*box, error) {
+	if !m.isolate {
+		return &box{taskRoot: spec.CodeDir, runtimeRoot: m.opts.RuntimeDir, release: func() {}}, nil
+	}
+	uid, err := m.uids.take()
+	if err != nil {
+		return nil, err
+	}
+	return &box{
+		taskRoot:    jailTaskRoot,
+		runtimeRoot: jailRuntimeRoot,
+		jail: &proc.Jail{UID: uid, GID: uid, TaskDir: spec.CodeDir, RuntimeDir: m.opts.RuntimeDir,
+			TmpMB: spec.TmpMB, NoFile: maxOpenFiles, NProc: maxProcesses},
+		release: func() {
+			killUser(uid)
+			m.uids.put(uid)
+		},
+	}, nil
+}
+
+// killUser SIGKILLs every process still running as uid (a process that
+// left the environment's process group), so a reused id inherits nothing.
+func killUser(uid int) {
+	for round := 0; round < 10; round++ {
+		found := false
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil {
+				continue
+			}
+			if procUID(pid) == uid {
+				found = true
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+		if !found {
+			return
+		}
+	}
+}
+
+func procUID(pid int) int {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Uid:"); ok {
+			f := strings.Fields(rest)
+			if len(f) > 0 {
+				uid, _ := strconv.Atoi(f[0])
+				return uid
+			}
+		}
+	}
+	return -1
+}

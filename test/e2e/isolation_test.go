@@ -1,0 +1,117 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"strconv"
+	"testing"
+)
+
+// probeJS answers what its environment can see and reach.
+const probeJS = `
+const fs = require("fs");
+const http = require("http");
+const tryRead = (p) => { try { fs.readFileSync(p); return "READ"; } catch (e) { return e.code; } };
+const tryList = (p) => { try { fs.readdirSync(p); return "LISTED"; } catch (e) { return e.code; } };
+const tryWrite = (p) => { try { fs.writeFileSync(p, "x"); return "WROTE"; } catch (e) { return e.code; } };
+const tryGet = (addr) => new Promise((resolve) => {
+  const req = http.get("http://" + addr + "/2018-06-01/runtime/invocation/next", (res) => resolve("HTTP " + res.statusCode));
+  req.on("error", (e) => resolve(e.code || e.message));
+  req.setTimeout(2000, () => { req.destroy(); resolve("TIMEOUT"); });
+});
+exports.handler = async (event) => {
+  const out = { uid: process.getuid(), pid: process.pid, cwd: process.cwd(),
+    runtimeApi: process.env.AWS_LAMBDA_RUNTIME_API, taskRoot: process.env.LAMBDA_TASK_ROOT,
+    ownTmp: tryWrite("/tmp/probe-" + (event.mark || "x")), taskWrite: tryWrite("/var/task/x") };
+  for (const [k, p] of Object.entries(event.read || {})) out["read:" + k] = tryRead(p);
+  for (const [k, p] of Object.entries(event.list || {})) out["list:" + k] = tryList(p);
+  if (event.runtimeApi) out.foreignApi = await tryGet(event.runtimeApi);
+  if (event.sleepMs) await new Promise(r => setTimeout(r, event.sleepMs));
+  return out;
+};
+`
+
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("isolation tests need root in CI")
+		}
+		t.Skip("needs root")
+	}
+}
+
+func probe(t *testing.T, s *server, name string, event map[string]any) map[string]any {
+	t.Helper()
+	b, _ := json.Marshal(event)
+	r := invokeRaw(t, s, name, "", b, nil)
+	if r.status != 200 || r.header.Get("X-Amz-Function-Error") != "" {
+		t.Fatalf("probe %s: %d %s", name, r.status, r.body)
+	}
+	return r.obj(t)
+}
+
+// Functions run as their own unprivileged user, with read-only code at
+// /var/task and a private /tmp, and cannot read the server's data dir, other
+// functions' code or /tmp, nor reach another environment's Runtime API
+// (the environments issue, "Isolation when running as root").
+func TestIsolation(t *testing.T) {
+	requireRoot(t)
+	// A data dir outside /tmp: jails replace /tmp, which would hide it anyway.
+	home, err := os.MkdirTemp("/var/lib", "kindling-e2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(home)
+	s := startServer(t, home)
+	defer s.stop()
+	createFn(t, s, "probe-a", zipOf(t, map[string]string{"index.js": probeJS}))
+	createFn(t, s, "probe-b", zipOf(t, map[string]string{"index.js": probeJS, "secret.txt": "b's code"}))
+
+	b := probe(t, s, "probe-b", map[string]any{"mark": "b"})
+	bPid := int(b["pid"].(float64))
+	a := probe(t, s, "probe-a", map[string]any{
+		"mark": "a",
+		"read": map[string]string{
+			"credentials": home + "/credentials.json",
+			"otherCode":   "/proc/" + strconv.Itoa(bPid) + "/root/var/task/secret.txt",
+			"otherTmp":    "/proc/" + strconv.Itoa(bPid) + "/root/tmp/probe-b",
+			"otherEnv":    "/proc/" + strconv.Itoa(bPid) + "/environ",
+		},
+		"list":       map[string]string{"dataDir": home, "jetstream": home + "/jetstream", "code": home + "/code"},
+		"runtimeApi": b["runtimeApi"],
+	})
+	if a["uid"].(float64) == 0 || a["uid"] == b["uid"] {
+		t.Fatalf("uids: a %v, b %v (want distinct, non-root)", a["uid"], b["uid"])
+	}
+	// reference/runtime.md §2.2: code read-only at /var/task = cwd, /tmp writable.
+	if a["cwd"] != "/var/task" || a["taskRoot"] != "/var/task" || a["taskWrite"] != "EROFS" || a["ownTmp"] != "WROTE" {
+		t.Fatalf("filesystem: %v", a)
+	}
+	for _, k := range []string{"read:credentials", "read:otherCode", "read:otherTmp", "read:otherEnv", "list:dataDir", "list:jetstream", "list:code"} {
+		if v := a[k]; v != "EACCES" && v != "ENOENT" && v != "EPERM" {
+			t.Errorf("%s = %v, want it refused", k, v)
+		}
+	}
+	if v := a["foreignApi"]; v == nil || (v != "ECONNRESET" && v != "ECONNREFUSED" && v != "EPIPE" && v != "TIMEOUT" && v != "socket hang up") {
+		t.Errorf("another environment's Runtime API answered: %v", v)
+	}
+
+	// Two environments of the same function do not share /tmp.
+	done := make(chan map[string]any, 1)
+	go func() {
+		bb, _ := json.Marshal(map[string]any{"mark": "slow", "sleepMs": 1500})
+		r, _ := signedDo(s, "POST", fnPath("probe-a")+"/invocations", bb, nil)
+		var m map[string]any
+		_ = json.Unmarshal(r.body, &m)
+		done <- m
+	}()
+	second := probe(t, s, "probe-a", map[string]any{"mark": "second", "read": map[string]string{"slowTmp": "/tmp/probe-slow"}, "sleepMs": 200})
+	first := <-done
+	if first["pid"] == second["pid"] {
+		t.Fatalf("concurrent invokes shared an environment")
+	}
+	if second["read:slowTmp"] != "ENOENT" {
+		t.Fatalf("another environment's /tmp file was visible: %v", second["read:slowTmp"])
+	}
+}
