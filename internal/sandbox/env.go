@@ -310,9 +310,13 @@ func (e *Environment) takeLog() []byte {
 	return b
 }
 
+// errNotDelivered means the runtime exited before it took the event: the
+// invocation never started and can run in another environment.
+var errNotDelivered = errors.New("sandbox: runtime exited before taking the event")
+
 // Invoke runs one event to completion, its deadline or the runtime's exit.
 // The caller owns the environment (state Busy) for the duration.
-func (e *Environment) Invoke(ev *runtimeapi.Event, version string) Outcome {
+func (e *Environment) Invoke(ev *runtimeapi.Event, version string) (Outcome, error) {
 	e.mu.Lock()
 	e.state = Busy
 	e.reqID = ev.RequestID
@@ -321,13 +325,19 @@ func (e *Environment) Invoke(ev *runtimeapi.Event, version string) Outcome {
 		initDur = e.initDur
 		e.invoked = true
 	}
-	// Output printed during Init belongs to the first invocation's log.
 	e.mu.Unlock()
 	e.write(logs.StartLine(ev.RequestID, version))
 
 	begin := time.Now()
 	ctx, cancel := context.WithDeadline(context.Background(), ev.Deadline)
 	defer cancel()
+	go func() { // an exit ends the hand-over at once, not at the deadline
+		select {
+		case <-e.exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	var out Outcome
 	status := ""
 	answer, err := e.api.Dispatch(ctx, ev)
@@ -349,7 +359,9 @@ func (e *Environment) Invoke(ev *runtimeapi.Event, version string) Outcome {
 	} else {
 		select {
 		case <-e.exited:
-			out = e.exitOutcome(ev)
+			e.kill()
+			_ = e.takeLog()
+			return Outcome{}, errNotDelivered
 		default:
 			out = e.timeoutOutcome(ev)
 		}
@@ -379,7 +391,7 @@ func (e *Environment) Invoke(ev *runtimeapi.Event, version string) Outcome {
 	}
 	e.lastUsed = time.Now()
 	e.mu.Unlock()
-	return out
+	return out, nil
 }
 
 func (e *Environment) fromResult(ev *runtimeapi.Event, res runtimeapi.Result) Outcome {

@@ -105,35 +105,46 @@ func writeIfChanged(path string, content []byte) error {
 // starting one (from spec) when none is idle. The invocation runs to its
 // own deadline whatever happens to the caller.
 func (m *Manager) Invoke(key string, spec func() (*Spec, error), ev *runtimeapi.Event, version string) (Outcome, error) {
-	env, function, err := m.acquire(key)
-	if err != nil {
-		return Outcome{}, err
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return Outcome{}, ErrClosed
 	}
+	m.busy.Add(1) // under mu, so Shutdown's Wait never races an Add
+	m.mu.Unlock()
 	defer m.busy.Done()
-	if env == nil {
-		s, err := spec()
-		if err != nil {
-			return Outcome{}, err
+	// A warm environment whose runtime exited while idle is found out when
+	// it does not take the event; the invocation then starts a fresh one.
+	for attempt := 0; ; attempt++ {
+		env, function := m.acquire(key)
+		if env == nil {
+			s, err := spec()
+			if err != nil {
+				return Outcome{}, err
+			}
+			b, err := m.newBox(s)
+			if err != nil {
+				return Outcome{}, err
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), InitTimeout+time.Second)
+			env, err = startEnvironment(ctx, s, b, m.opts.Echo)
+			cancel()
+			var inf *InitFailure
+			if errors.As(err, &inf) {
+				return m.initFailed(s, inf, ev, version), nil
+			}
+			if err != nil {
+				return Outcome{}, err
+			}
+			function = s.Function
 		}
-		b, err := m.newBox(s)
-		if err != nil {
-			return Outcome{}, err
+		out, err := env.Invoke(ev, version)
+		m.release(key, function, env)
+		if errors.Is(err, errNotDelivered) && attempt < 2 {
+			continue
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), InitTimeout+time.Second)
-		env, err = startEnvironment(ctx, s, b, m.opts.Echo)
-		cancel()
-		var inf *InitFailure
-		if errors.As(err, &inf) {
-			return m.initFailed(s, inf, ev, version), nil
-		}
-		if err != nil {
-			return Outcome{}, err
-		}
-		function = s.Function
+		return out, err
 	}
-	out := env.Invoke(ev, version)
-	m.release(key, function, env)
-	return out, nil
 }
 
 // initFailed renders a failed Init as the invocation's outcome, as Lambda
@@ -150,25 +161,23 @@ func (m *Manager) initFailed(s *Spec, f *InitFailure, ev *runtimeapi.Event, vers
 	return Outcome{Body: f.ErrorBody(ev.RequestID), FunctionError: true, ErrorType: f.ErrorType, Log: log}
 }
 
-func (m *Manager) acquire(key string) (*Environment, string, error) {
+// acquire pops the most recently used live idle environment of key, or
+// returns nil (and the pool's function name, if known).
+func (m *Manager) acquire(key string) (*Environment, string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.closed {
-		return nil, "", ErrClosed
-	}
-	m.busy.Add(1)
 	p := m.pools[key]
 	if p == nil {
-		return nil, "", nil
+		return nil, ""
 	}
 	for n := len(p.idle); n > 0; n = len(p.idle) {
 		env := p.idle[n-1]
 		p.idle = p.idle[:n-1]
 		if env.Alive() {
-			return env, p.function, nil
+			return env, p.function
 		}
 	}
-	return nil, p.function, nil
+	return nil, p.function
 }
 
 func (m *Manager) release(key, function string, env *Environment) {
