@@ -292,6 +292,9 @@ func (iv *Invoker) spec(function string, v *lambda.Version) (*sandbox.Spec, erro
 	if c.Environment != nil {
 		s.Env = c.Environment.Variables
 	}
+	if c.RuntimeVersionConfig != nil {
+		s.RuntimeVersionARN = c.RuntimeVersionConfig.RuntimeVersionArn
+	}
 	s.TmpMB = 512
 	if c.EphemeralStorage != nil {
 		s.TmpMB = c.EphemeralStorage.Size

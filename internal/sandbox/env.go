@@ -43,6 +43,8 @@ type Spec struct {
 	// Env holds the customer's environment variables.
 	Env    map[string]string
 	Region string
+	// RuntimeVersionARN names the runtime build in the INIT_START line.
+	RuntimeVersionARN string
 	// LogFormat is "Text" or "JSON" (LoggingConfig.LogFormat).
 	LogFormat string
 	LogLevel  string
@@ -82,6 +84,18 @@ type InitFailure struct {
 	ErrorType string
 	Message   string
 	Log       []byte
+	// Duration is how long the failed Init ran; TimedOut says it hit its limit.
+	Duration time.Duration
+	TimedOut bool
+}
+
+// reportLine is the INIT_REPORT line of a failed Init (reference/runtime.md §2.5, §2.6).
+func (e *InitFailure) reportLine(phase string) string {
+	ms := float64(e.Duration) / float64(time.Millisecond)
+	if e.TimedOut {
+		return fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: %s\tStatus: timeout\n", ms, phase)
+	}
+	return fmt.Sprintf("INIT_REPORT Init Duration: %.2f ms\tPhase: %s\tStatus: error\tError Type: %s\n", ms, phase, e.ErrorType)
 }
 
 // ErrorBody renders the invoke's error object for request id.
@@ -119,7 +133,8 @@ type Environment struct {
 type Echo func(function, requestID, line string)
 
 // startEnvironment starts a runtime and waits for its Init to finish.
-func startEnvironment(ctx context.Context, spec *Spec, box *box, echo Echo) (*Environment, error) {
+// limit bounds the Init phase; a failure is an *InitFailure.
+func startEnvironment(ctx context.Context, spec *Spec, box *box, echo Echo, limit time.Duration) (*Environment, error) {
 	e := &Environment{spec: spec, box: box, exited: make(chan struct{}), echo: echo, state: Starting,
 		sink: &bytes.Buffer{}, reqID: "init", logStream: logStreamName(spec.Version)}
 	// Until the process runs, failures release the box here; afterwards
@@ -145,6 +160,8 @@ func startEnvironment(ctx context.Context, spec *Spec, box *box, echo Echo) (*En
 		box.release()
 		return nil, fmt.Errorf("pipe: %w", err)
 	}
+	// reference/runtime.md §2.6: INIT_START once per Init.
+	e.write(fmt.Sprintf("INIT_START Runtime Version: %s\tRuntime Version ARN: %s\n", spec.Runtime.ID, spec.RuntimeVersionARN))
 	begin := time.Now()
 	cmd, err := proc.Start(proc.Spec{Path: path, Args: args, Env: e.environ(), Dir: box.taskRoot, Output: w, Jail: box.jail})
 	_ = w.Close()
@@ -164,8 +181,15 @@ func startEnvironment(ctx context.Context, spec *Spec, box *box, echo Echo) (*En
 		close(e.exited)
 	}()
 
-	timer := time.NewTimer(InitTimeout)
+	timer := time.NewTimer(limit)
 	defer timer.Stop()
+	failed := func(f *InitFailure) (*Environment, error) {
+		e.kill()
+		<-e.exited
+		f.Duration = time.Since(begin)
+		f.Log = e.takeLog()
+		return nil, f
+	}
 	select {
 	case <-api.Ready():
 		e.mu.Lock()
@@ -174,22 +198,17 @@ func startEnvironment(ctx context.Context, spec *Spec, box *box, echo Echo) (*En
 		e.mu.Unlock()
 		return e, nil
 	case ie := <-api.InitErrors():
-		e.kill()
-		<-e.exited
-		return nil, &InitFailure{Body: ie.Body, ErrorType: ie.ErrorType, Log: e.takeLog()}
+		return failed(&InitFailure{Body: ie.Body, ErrorType: ie.ErrorType})
 	case <-e.exited:
 		select {
 		case ie := <-api.InitErrors():
-			e.kill()
-			return nil, &InitFailure{Body: ie.Body, ErrorType: ie.ErrorType, Log: e.takeLog()}
+			return failed(&InitFailure{Body: ie.Body, ErrorType: ie.ErrorType})
 		default:
 		}
-		e.kill()
-		return nil, &InitFailure{ErrorType: "Runtime.ExitError", Log: e.takeLog(), Message: "Runtime exited " + e.exitMsg}
+		return failed(&InitFailure{ErrorType: "Runtime.ExitError", Message: "Runtime exited " + e.exitMsg})
 	case <-timer.C:
-		e.kill()
-		return nil, &InitFailure{ErrorType: "Sandbox.Timedout", Log: e.takeLog(),
-			Message: fmt.Sprintf("Task timed out after %.2f seconds", InitTimeout.Seconds())}
+		return failed(&InitFailure{ErrorType: "Sandbox.Timedout", TimedOut: true,
+			Message: fmt.Sprintf("Task timed out after %.2f seconds", limit.Seconds())})
 	case <-ctx.Done():
 		e.kill()
 		return nil, ctx.Err()
@@ -297,6 +316,16 @@ func (e *Environment) write(s string) {
 	if e.echo != nil {
 		e.echo(e.spec.Function, id, strings.TrimRight(s, "\n"))
 	}
+}
+
+// prependLog puts b before what the environment has logged so far.
+func (e *Environment) prependLog(b []byte) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	nb := &bytes.Buffer{}
+	nb.Write(b)
+	nb.Write(e.sink.Bytes())
+	e.sink = nb
 }
 
 func (e *Environment) takeLog() []byte {

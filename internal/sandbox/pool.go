@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -122,19 +123,9 @@ func (m *Manager) Invoke(key string, spec func() (*Spec, error), ev *runtimeapi.
 			if err != nil {
 				return Outcome{}, err
 			}
-			b, err := m.newBox(s)
-			if err != nil {
-				return Outcome{}, err
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), InitTimeout+time.Second)
-			env, err = startEnvironment(ctx, s, b, m.opts.Echo)
-			cancel()
-			var inf *InitFailure
-			if errors.As(err, &inf) {
-				return m.initFailed(s, inf, ev, version), nil
-			}
-			if err != nil {
-				return Outcome{}, err
+			var failed Outcome
+			if env, failed, err = m.start(s, ev, version); env == nil {
+				return failed, err
 			}
 			function = s.Function
 		}
@@ -147,16 +138,55 @@ func (m *Manager) Invoke(key string, spec func() (*Spec, error), ev *runtimeapi.
 	}
 }
 
+// start starts an environment for s. A failed Init is retried once inside
+// the invocation, with what is left of the function's timeout, as Lambda's
+// "suppressed init" does (reference/runtime.md §1.5, §2.3); if that fails
+// too, the outcome is the invocation's error.
+func (m *Manager) start(s *Spec, ev *runtimeapi.Event, version string) (*Environment, Outcome, error) {
+	var log []byte
+	for phase, limit := range []time.Duration{InitTimeout, time.Until(ev.Deadline)} {
+		if limit <= 0 {
+			limit = time.Millisecond
+		}
+		b, err := m.newBox(s)
+		if err != nil {
+			return nil, Outcome{}, err
+		}
+		env, err := startEnvironment(context.Background(), s, b, m.opts.Echo, limit)
+		var inf *InitFailure
+		switch {
+		case err == nil:
+			env.prependLog(log)
+			return env, Outcome{}, nil
+		case !errors.As(err, &inf):
+			return nil, Outcome{}, err
+		}
+		log = append(log, inf.Log...)
+		log = append(log, inf.reportLine([]string{"init", "invoke"}[phase])...)
+		if phase == 1 {
+			return nil, m.initFailed(s, inf, ev, version, log), nil
+		}
+	}
+	panic("unreachable")
+}
+
 // initFailed renders a failed Init as the invocation's outcome, as Lambda
 // returns an init error as the invoke's error payload.
-func (m *Manager) initFailed(s *Spec, f *InitFailure, ev *runtimeapi.Event, version string) Outcome {
-	log := []byte(logs.StartLine(ev.RequestID, version))
-	log = append(log, f.Log...)
+func (m *Manager) initFailed(s *Spec, f *InitFailure, ev *runtimeapi.Event, version string, initLog []byte) Outcome {
+	log := append([]byte(nil), initLog...)
+	log = append(log, logs.StartLine(ev.RequestID, version)...)
 	log = append(log, logs.EndLine(ev.RequestID)...)
-	rep := logs.Report{RequestID: ev.RequestID, MemoryMB: s.MemoryMB, Status: "error", ErrorType: f.ErrorType}
+	rep := logs.Report{RequestID: ev.RequestID, Duration: f.Duration, MemoryMB: s.MemoryMB, Status: "error", ErrorType: f.ErrorType}
+	if f.TimedOut {
+		rep.Status = "timeout"
+	}
 	log = append(log, rep.Line()...)
 	if m.opts.Echo != nil {
-		m.opts.Echo(s.Function, ev.RequestID, "init failed: "+f.ErrorType)
+		for _, line := range strings.Split(strings.TrimRight(string(initLog), "\n"), "\n") {
+			if strings.HasPrefix(line, "INIT_REPORT") {
+				m.opts.Echo(s.Function, ev.RequestID, line)
+			}
+		}
 	}
 	return Outcome{Body: f.ErrorBody(ev.RequestID), FunctionError: true, ErrorType: f.ErrorType, Log: log}
 }

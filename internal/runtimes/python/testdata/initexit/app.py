@@ -1,0 +1,4 @@
+import sys
+
+print("exiting during init")
+sys.exit(7)

@@ -1,0 +1,4 @@
+def handler(event, context):
+    return 1
+
+x = = 1
