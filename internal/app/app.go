@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -96,11 +97,20 @@ func Serve(ctx context.Context, args []string, getenv func(string) string, stder
 	case !isolate:
 		log.Warn("not running as root: functions run as the server's user on the host filesystem, without their own /tmp, user or mount namespace")
 	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
 	mgr, err := sandbox.NewManager(sandbox.Options{
-		RuntimeDir:  filepath.Join(cfg.DataDir, "runtime"),
-		IdleTimeout: cfg.IdleTimeout,
-		Echo:        newEcho(stderr),
-		Isolate:     isolate,
+		RuntimeDir:      filepath.Join(cfg.DataDir, "runtime"),
+		IdleTimeout:     cfg.IdleTimeout,
+		Echo:            newEcho(stderr),
+		Isolate:         isolate,
+		BudgetMB:        cfg.MemoryBudgetMB,
+		NoFreeze:        !cfg.FreezeIdle,
+		Endpoint:        "http://" + loopbackAddr(ln.Addr()),
+		AccessKeyID:     key.AccessKeyID,
+		SecretAccessKey: key.SecretAccessKey,
 	})
 	if err != nil {
 		return err
@@ -124,10 +134,6 @@ func Serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
-	}
 	srv := &http.Server{
 		Handler:           api.New(fns, inv, code, log),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -216,4 +222,17 @@ func newEcho(w io.Writer) sandbox.Echo {
 		fmt.Fprintf(w, "[%s %s] %s\n", function, requestID, line)
 		mu.Unlock()
 	}
+}
+
+// loopbackAddr is how local processes reach a listener: an unspecified
+// host (0.0.0.0, ::) becomes 127.0.0.1.
+func loopbackAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		if ok {
+			return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+		}
+		return a.String()
+	}
+	return tcp.String()
 }

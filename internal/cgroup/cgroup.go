@@ -148,8 +148,8 @@ type Manager struct {
 }
 
 // Detect finds the cgroup version and the usable controllers for the
-// calling process, creates the kindling/default parent directories (on v2
-// after the delegation step described in the package documentation), and
+// calling process, creates the kindling/<instance> parent directories (on
+// v2 after the delegation step described in the package documentation), and
 // logs one warning naming whatever is missing and what that costs. It
 // never fails: without cgroups the returned Manager reports
 // Available() == false and every Create returns an error.
@@ -373,6 +373,10 @@ func (m *Manager) report() {
 		missing = append(missing, "memory.peak (kernel before 5.19)")
 		cost = append(cost, "Max Memory Used is the usage at the end of an invocation, not its peak")
 	}
+	if m.Has(Memory) && !m.feat.oomKill {
+		missing = append(missing, "oom_kill counter (kernel before 4.13)")
+		cost = append(cost, "an out-of-memory kill is inferred from the memory limit having been hit")
+	}
 	if m.Has(Memory) && !m.feat.memsw && !m.feat.swapMax && swapConfigured(m.root) {
 		missing = append(missing, "swap accounting")
 		cost = append(cost, "swap cannot be disabled per environment, so a function may exceed its memory limit by swapping")
@@ -580,7 +584,11 @@ func (m *Manager) makeParent(l location, enable bool, ctrls ...string) (string, 
 		dir = filepath.Join(dir, part)
 		rel = strings.TrimSuffix(rel, "/") + "/" + part
 		if err := m.mkdir(dir); err != nil && !errors.Is(err, os.ErrExist) {
-			return "", "", fmt.Errorf("cannot create %s: %w", dir, err)
+			hint := ""
+			if errors.Is(err, os.ErrPermission) {
+				hint = " (not root, and no delegated cgroup?)"
+			}
+			return "", "", fmt.Errorf("cannot create the kindling cgroup%s: %w", hint, err)
 		}
 		if enable {
 			for _, c := range ctrls {

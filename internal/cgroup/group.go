@@ -555,8 +555,9 @@ func (g *Group) member(pid int) bool {
 const removeTimeout = 2 * time.Second
 
 // Remove deletes the group's directories. The group must be empty (see
-// [Group.Kill]); while the kernel is still releasing exited processes
-// rmdir fails with EBUSY, so it retries briefly. Removing a group that no
+// [Group.Kill]): with processes listed it fails at once. While the kernel
+// is still releasing exited processes rmdir fails with EBUSY although the
+// group looks empty, so it retries briefly. Removing a group that no
 // longer exists is not an error.
 func (g *Group) Remove() error {
 	g.mu.Lock()
@@ -573,9 +574,16 @@ func (g *Group) Remove() error {
 			if err == nil || errors.Is(err, fs.ErrNotExist) {
 				break
 			}
-			if errors.Is(err, syscall.EBUSY) && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
-				continue
+			if errors.Is(err, syscall.EBUSY) {
+				b, _ := os.ReadFile(filepath.Join(g.dirs[i], "cgroup.procs"))
+				if n := len(parsePids(b)); n > 0 {
+					errs = append(errs, fmt.Errorf("cgroup: remove %q: %d processes still inside (Kill first): %w", g.name, n, err))
+					break
+				}
+				if time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+					continue
+				}
 			}
 			errs = append(errs, fmt.Errorf("cgroup: remove %q: %w", g.name, err))
 			break

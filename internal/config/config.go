@@ -31,7 +31,11 @@ type Config struct {
 	SyncAlways         bool
 	LogLevel           string
 	// Isolation is "auto" (jail environments when running as root) or "off".
-	Isolation   string
+	Isolation string
+	// MemoryBudgetMB caps the MemorySize sum of live environments.
+	MemoryBudgetMB int
+	// FreezeIdle stops idle environments between invocations.
+	FreezeIdle  bool
 	Demo        bool
 	AccessKeyID string
 	SecretKey   string
@@ -68,6 +72,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	fs.IntVar(&c.AccountConcurrency, "account-concurrency", 1000, "the account's concurrent executions limit (per node)")
 	fs.BoolVar(&c.SyncAlways, "sync-always", false, "fsync every JetStream write (embedded server)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.IntVar(&c.MemoryBudgetMB, "memory-budget", 0, "MB of MemorySize all live environments may add up to (0: 3/4 of the host's memory)")
+	fs.BoolVar(&c.FreezeIdle, "freeze-idle", true, "stop idle environments' processes between invocations")
 	fs.StringVar(&c.Isolation, "isolation", "auto", "sandbox environments: auto (when root) or off")
 	fs.BoolVar(&c.Demo, "demo", false, "create a demo function named hello if it does not exist")
 	if err := fs.Parse(args); err != nil {

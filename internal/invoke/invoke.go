@@ -7,6 +7,7 @@ package invoke
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -256,7 +257,10 @@ func (iv *Invoker) run(t target, requestID string, payload []byte, clientContext
 	key := PoolKey(t.fn.Name, t.version)
 	version := t.version
 	spec := func() (*sandbox.Spec, error) { return iv.spec(t.fn.Name, version) }
-	out, err := iv.mgr.Invoke(key, spec, ev, t.executed)
+	out, err := iv.mgr.Invoke(t.fn.Name, key, spec, ev, t.executed)
+	if errors.Is(err, sandbox.ErrCapacity) {
+		return sandbox.Outcome{}, throttled(ReasonAccount)
+	}
 	if err != nil {
 		return sandbox.Outcome{}, awserr.Internal(err)
 	}

@@ -65,11 +65,16 @@ func (p *uidPool) put(uid int) {
 // newBox prepares the box for spec: a jail with its own user id when the
 // manager isolates, the host paths otherwise.
 func (m *Manager) newBox(spec *Spec) (*box, error) {
+	if err := m.reserveMemory(spec.MemoryMB); err != nil {
+		return nil, err
+	}
 	if !m.isolate {
-		return &box{taskRoot: spec.CodeDir, runtimeRoot: m.opts.RuntimeDir, release: func() {}}, nil
+		return &box{taskRoot: spec.CodeDir, runtimeRoot: m.opts.RuntimeDir,
+			release: func() { m.unreserveMemory(spec.MemoryMB) }}, nil
 	}
 	uid, err := m.uids.take()
 	if err != nil {
+		m.unreserveMemory(spec.MemoryMB)
 		return nil, err
 	}
 	return &box{
@@ -80,6 +85,7 @@ func (m *Manager) newBox(spec *Spec) (*box, error) {
 		release: func() {
 			killUser(uid)
 			m.uids.put(uid)
+			m.unreserveMemory(spec.MemoryMB)
 		},
 	}, nil
 }

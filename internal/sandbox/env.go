@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/kindling-dev/kindling/internal/logs"
@@ -112,6 +113,7 @@ func (e *InitFailure) Error() string { return "init failed: " + e.ErrorType }
 type Environment struct {
 	spec      *Spec
 	box       *box
+	platform  *Options // endpoint and credentials functions get
 	api       *runtimeapi.Server
 	cmd       *exec.Cmd
 	out       *output
@@ -134,8 +136,8 @@ type Echo func(function, requestID, line string)
 
 // startEnvironment starts a runtime and waits for its Init to finish.
 // limit bounds the Init phase; a failure is an *InitFailure.
-func startEnvironment(ctx context.Context, spec *Spec, box *box, echo Echo, limit time.Duration) (*Environment, error) {
-	e := &Environment{spec: spec, box: box, exited: make(chan struct{}), echo: echo, state: Starting,
+func startEnvironment(ctx context.Context, spec *Spec, box *box, opts *Options, limit time.Duration) (*Environment, error) {
+	e := &Environment{spec: spec, box: box, platform: opts, exited: make(chan struct{}), echo: opts.Echo, state: Starting,
 		sink: &bytes.Buffer{}, reqID: "init", logStream: logStreamName(spec.Version)}
 	// Until the process runs, failures release the box here; afterwards
 	// the process's exit does.
@@ -254,6 +256,9 @@ func (e *Environment) environ() []string {
 		"PATH":            "/usr/local/bin:/usr/bin:/bin:/opt/bin",
 		"LD_LIBRARY_PATH": "/lib64:/usr/lib64:" + e.box.taskRoot + ":" + e.box.taskRoot + "/lib:/opt/lib",
 	}
+	if e.platform.Endpoint != "" {
+		defaults["AWS_ENDPOINT_URL_LAMBDA"] = e.platform.Endpoint
+	}
 	if s.Runtime.Kind == runtimes.Node {
 		defaults["NODE_PATH"] = "/opt/nodejs/node_modules:" + e.box.runtimeRoot + "/node_modules:" + e.box.runtimeRoot + ":" + e.box.taskRoot
 	}
@@ -276,6 +281,10 @@ func (e *Environment) environ() []string {
 		"AWS_LAMBDA_LOG_STREAM_NAME":      e.logStream,
 		"AWS_LAMBDA_INITIALIZATION_TYPE":  "on-demand",
 		"TZ":                              ":UTC",
+	}
+	if e.platform.AccessKeyID != "" {
+		platform["AWS_ACCESS_KEY_ID"] = e.platform.AccessKeyID
+		platform["AWS_SECRET_ACCESS_KEY"] = e.platform.SecretAccessKey
 	}
 	if s.Runtime.Kind != runtimes.Provided {
 		platform["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + s.Runtime.ID
@@ -450,6 +459,21 @@ func (e *Environment) maxMemoryMB() int {
 		return 0
 	}
 	return int((proc.PeakRSS(e.cmd.Process.Pid) + (1<<20 - 1)) >> 20)
+}
+
+// freeze stops the idle runtime's process group so it burns no CPU
+// between invocations (reference/runtime.md §2.3 Freeze/thaw).
+func (e *Environment) freeze() {
+	if e.cmd != nil && e.cmd.Process != nil {
+		_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGSTOP)
+	}
+}
+
+// thaw resumes a frozen runtime.
+func (e *Environment) thaw() {
+	if e.cmd != nil && e.cmd.Process != nil {
+		_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGCONT)
+	}
 }
 
 // Alive reports whether the environment can take another invocation.

@@ -39,6 +39,16 @@ type Options struct {
 	Isolate bool
 	// UIDBase is the first of the user ids given to environments.
 	UIDBase int
+	// BudgetMB caps the sum of MemorySize over live environments
+	// (0: DefaultBudgetMB).
+	BudgetMB int
+	// NoFreeze keeps idle environments running instead of stopping them
+	// between invocations.
+	NoFreeze bool
+	// Endpoint is the Lambda API URL functions get as
+	// AWS_ENDPOINT_URL_LAMBDA; AccessKeyID and SecretAccessKey are the
+	// credentials they get for it.
+	Endpoint, AccessKeyID, SecretAccessKey string
 }
 
 // Manager owns every environment on this node, pooled per version key.
@@ -47,12 +57,15 @@ type Manager struct {
 	opts    Options
 	isolate bool
 	uids    *uidPool
+	budget  int // MB
 
-	mu     sync.Mutex
-	pools  map[string]*pool
-	closed bool
-	busy   sync.WaitGroup
-	stop   chan struct{}
+	mu        sync.Mutex
+	pools     map[string]*pool
+	closed    bool
+	committed int           // MB reserved by live environments
+	freed     chan struct{} // closed and replaced when memory is given back
+	busy      sync.WaitGroup
+	stop      chan struct{}
 }
 
 // pool holds the environments of one version (one key).
@@ -60,6 +73,7 @@ type pool struct {
 	key      string
 	function string
 	idle     []*Environment // most recently used last
+	busy     int            // invocations holding (or starting) an environment
 	retired  bool
 }
 
@@ -74,7 +88,10 @@ func NewManager(opts Options) (*Manager, error) {
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = 10 * time.Minute
 	}
-	m := &Manager{opts: opts, pools: map[string]*pool{}, stop: make(chan struct{})}
+	if opts.BudgetMB <= 0 {
+		opts.BudgetMB = DefaultBudgetMB()
+	}
+	m := &Manager{opts: opts, pools: map[string]*pool{}, stop: make(chan struct{}), budget: opts.BudgetMB, freed: make(chan struct{})}
 	if opts.Isolate {
 		if err := proc.PrepareHost(); err != nil {
 			return nil, err
@@ -102,10 +119,10 @@ func writeIfChanged(path string, content []byte) error {
 	return nil
 }
 
-// Invoke runs ev in a warm environment of the version identified by key,
+// Invoke runs ev in a warm environment of function's version identified by key,
 // starting one (from spec) when none is idle. The invocation runs to its
 // own deadline whatever happens to the caller.
-func (m *Manager) Invoke(key string, spec func() (*Spec, error), ev *runtimeapi.Event, version string) (Outcome, error) {
+func (m *Manager) Invoke(function, key string, spec func() (*Spec, error), ev *runtimeapi.Event, version string) (Outcome, error) {
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()
@@ -117,20 +134,21 @@ func (m *Manager) Invoke(key string, spec func() (*Spec, error), ev *runtimeapi.
 	// A warm environment whose runtime exited while idle is found out when
 	// it does not take the event; the invocation then starts a fresh one.
 	for attempt := 0; ; attempt++ {
-		env, function := m.acquire(key)
+		p, env := m.acquire(function, key)
 		if env == nil {
 			s, err := spec()
 			if err != nil {
+				m.abandon(p)
 				return Outcome{}, err
 			}
 			var failed Outcome
 			if env, failed, err = m.start(s, ev, version); env == nil {
+				m.abandon(p)
 				return failed, err
 			}
-			function = s.Function
 		}
 		out, err := env.Invoke(ev, version)
-		m.release(key, function, env)
+		m.release(p, env)
 		if errors.Is(err, errNotDelivered) && attempt < 2 {
 			continue
 		}
@@ -152,7 +170,7 @@ func (m *Manager) start(s *Spec, ev *runtimeapi.Event, version string) (*Environ
 		if err != nil {
 			return nil, Outcome{}, err
 		}
-		env, err := startEnvironment(context.Background(), s, b, m.opts.Echo, limit)
+		env, err := startEnvironment(context.Background(), s, b, &m.opts, limit)
 		var inf *InitFailure
 		switch {
 		case err == nil:
@@ -191,34 +209,45 @@ func (m *Manager) initFailed(s *Spec, f *InitFailure, ev *runtimeapi.Event, vers
 	return Outcome{Body: f.ErrorBody(ev.RequestID), FunctionError: true, ErrorType: f.ErrorType, Log: log}
 }
 
-// acquire pops the most recently used live idle environment of key, or
-// returns nil (and the pool's function name, if known).
-func (m *Manager) acquire(key string) (*Environment, string) {
+// acquire returns the pool of key (created on first use) and pops its
+// most recently used live idle environment, thawed, or nil.
+func (m *Manager) acquire(function, key string) (*pool, *Environment) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	p := m.pools[key]
 	if p == nil {
-		return nil, ""
+		p = &pool{key: key, function: function}
+		m.pools[key] = p
 	}
+	p.busy++
 	for n := len(p.idle); n > 0; n = len(p.idle) {
 		env := p.idle[n-1]
 		p.idle = p.idle[:n-1]
 		if env.Alive() {
-			return env, p.function
+			env.thaw()
+			return p, env
 		}
 	}
-	return nil, p.function
+	return p, nil
 }
 
-func (m *Manager) release(key, function string, env *Environment) {
+// abandon ends an acquire that produced no environment.
+func (m *Manager) abandon(p *pool) {
 	m.mu.Lock()
-	p := m.pools[key]
-	if p == nil && !m.closed && env.Alive() {
-		p = &pool{key: key, function: function}
-		m.pools[key] = p
-	}
-	keep := p != nil && !p.retired && !m.closed && env.Alive()
+	p.busy--
+	m.mu.Unlock()
+}
+
+// release puts env back into its pool, frozen, or stops it when it died,
+// its version was retired or the node is shutting down.
+func (m *Manager) release(p *pool, env *Environment) {
+	m.mu.Lock()
+	p.busy--
+	keep := !p.retired && !m.closed && env.Alive()
 	if keep {
+		if !m.opts.NoFreeze {
+			env.freeze()
+		}
 		p.idle = append(p.idle, env)
 	}
 	m.mu.Unlock()
@@ -273,6 +302,9 @@ func (m *Manager) reap() {
 				}
 			}
 			p.idle = kept
+			if len(p.idle) == 0 && p.busy == 0 {
+				delete(m.pools, p.key)
+			}
 		}
 		m.mu.Unlock()
 		for _, env := range stop {
