@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -64,6 +65,8 @@ type Server struct {
 	initErr  chan InitError
 	shutdown chan struct{}
 	closed   sync.Once
+	// extensions is set once something registered with the Extensions API.
+	extensions atomic.Bool
 
 	// The invocation the runtime is working on: set when /next hands it
 	// over, answered by /response or /error.
@@ -279,8 +282,13 @@ func (s *Server) initError(w http.ResponseWriter, r *http.Request) {
 	accepted(w, r)
 }
 
+// ExtensionsRegistered reports whether an extension (or a runtime asking
+// for SIGTERM, as aws-lambda-go's WithEnableSIGTERM does) registered.
+func (s *Server) ExtensionsRegistered() bool { return s.extensions.Load() }
+
 func (s *Server) extensionRegister(w http.ResponseWriter, r *http.Request) {
 	_, _, _ = readLimited(r.Body, 64*1024)
+	s.extensions.Store(true)
 	w.Header().Set("Lambda-Extension-Identifier", uuid.NewString())
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write([]byte(`{"functionName":"","functionVersion":"","handler":""}`))

@@ -501,14 +501,32 @@ func (e *Environment) kill() {
 	}
 }
 
-// Stop kills the environment and waits for its process to exit.
+// shutdownGrace is how long a runtime with extensions gets between SIGTERM
+// and SIGKILL (reference/runtime.md §2.3 Shutdown: 500 ms with an internal
+// extension; without extensions the runtime is killed at once).
+const shutdownGrace = 500 * time.Millisecond
+
+// Stop ends the environment and waits for its process to exit. A runtime
+// that registered extensions gets SIGTERM and a grace period first.
 func (e *Environment) Stop() {
+	if e.cmd != nil && e.cmd.Process != nil && e.api != nil && e.api.ExtensionsRegistered() && e.Alive() {
+		pid := e.cmd.Process.Pid
+		_ = syscall.Kill(-pid, syscall.SIGCONT) // a frozen runtime cannot act on SIGTERM
+		_ = syscall.Kill(-pid, syscall.SIGTERM)
+		select {
+		case <-e.exited:
+		case <-time.After(shutdownGrace):
+		}
+	}
 	e.kill()
 	if e.cmd != nil {
 		select {
 		case <-e.exited:
 		case <-time.After(5 * time.Second):
 		}
+	}
+	if e.out != nil {
+		e.out.drain()
 	}
 }
 

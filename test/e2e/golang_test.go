@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -108,4 +109,12 @@ func TestGoFunctionWithAWSLambdaGo(t *testing.T) {
 	if err != nil || out.FunctionError != nil || !strings.Contains(string(out.Payload), "Hello after") {
 		t.Fatalf("after panic: %v %s", err, out.Payload)
 	}
+
+	// WithEnableSIGTERM registered an extension: when the environment is
+	// retired (here by a configuration change) the runtime gets SIGTERM
+	// before it is killed (reference/runtime.md §2.3 Shutdown).
+	updateDescription(t, s, name, "retire the environment")
+	eventually(t, 10*time.Second, "the SIGTERM hook to run", func() bool {
+		return strings.Contains(s.log.String(), "SIGTERM received")
+	})
 }
