@@ -21,6 +21,7 @@ import (
 	"github.com/kindling-dev/kindling/internal/async"
 	"github.com/kindling-dev/kindling/internal/auth"
 	"github.com/kindling-dev/kindling/internal/awserr"
+	"github.com/kindling-dev/kindling/internal/cgroup"
 	"github.com/kindling-dev/kindling/internal/codepkg"
 	"github.com/kindling-dev/kindling/internal/config"
 	"github.com/kindling-dev/kindling/internal/functions"
@@ -97,11 +98,21 @@ func Serve(ctx context.Context, args []string, getenv func(string) string, stder
 	case !isolate:
 		log.Warn("not running as root: functions run as the server's user on the host filesystem, without their own /tmp, user or mount namespace")
 	}
+	var cgroups *cgroup.Manager
+	if isolate {
+		cgroups = cgroup.DetectWith(cgroup.Options{Logger: log, Instance: cgroup.InstanceID(cfg.DataDir)})
+		if n, err := cgroups.Sweep(); err != nil {
+			log.Warn("sweeping stale environment cgroups", "err", err)
+		} else if n > 0 {
+			log.Info("removed stale environment cgroups of a previous run", "count", n)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
 	mgr, err := sandbox.NewManager(sandbox.Options{
+		Cgroups:         cgroups,
 		RuntimeDir:      filepath.Join(cfg.DataDir, "runtime"),
 		IdleTimeout:     cfg.IdleTimeout,
 		Echo:            newEcho(stderr),

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/kindling-dev/kindling/internal/cgroup"
 	"github.com/kindling-dev/kindling/internal/proc"
 )
 
@@ -30,7 +31,9 @@ type box struct {
 	taskRoot    string
 	runtimeRoot string
 	jail        *proc.Jail
-	release     func() // frees the box's user id once its processes are gone
+	// group is the environment's cgroup; nil without cgroups.
+	group   *cgroup.Group
+	release func() // frees the box's user id, cgroup and memory once its processes are gone
 }
 
 // uidPool hands out one unprivileged user id per live environment.
@@ -77,17 +80,34 @@ func (m *Manager) newBox(spec *Spec) (*box, error) {
 		m.unreserveMemory(spec.MemoryMB)
 		return nil, err
 	}
-	return &box{
+	b := &box{
 		taskRoot:    jailTaskRoot,
 		runtimeRoot: jailRuntimeRoot,
 		jail: &proc.Jail{UID: uid, GID: uid, TaskDir: spec.CodeDir, RuntimeDir: m.opts.RuntimeDir,
 			TmpMB: spec.TmpMB, NoFile: maxOpenFiles, NProc: maxProcesses},
-		release: func() {
-			killUser(uid)
+	}
+	if cg := m.opts.Cgroups; cg != nil && cg.Available() {
+		// The memory limit is MemorySize; /tmp (tmpfs) is charged to it too.
+		g, err := cg.Create(fmt.Sprintf("env-%d-%d", uid, m.seq.Add(1)),
+			cgroup.Limits{MemoryBytes: int64(spec.MemoryMB) << 20, Pids: maxProcesses})
+		if err != nil {
 			m.uids.put(uid)
 			m.unreserveMemory(spec.MemoryMB)
-		},
-	}, nil
+			return nil, fmt.Errorf("environment cgroup: %w", err)
+		}
+		b.group = g
+		b.jail.CgroupProcs = g.ProcsFiles()
+	}
+	b.release = func() {
+		if b.group != nil {
+			_ = b.group.Kill()
+			_ = b.group.Remove()
+		}
+		killUser(uid)
+		m.uids.put(uid)
+		m.unreserveMemory(spec.MemoryMB)
+	}
+	return b, nil
 }
 
 // killUser SIGKILLs every process still running as uid (a process that

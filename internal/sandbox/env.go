@@ -111,14 +111,17 @@ func (e *InitFailure) Error() string { return "init failed: " + e.ErrorType }
 
 // Environment is one running runtime process.
 type Environment struct {
-	spec      *Spec
-	box       *box
-	platform  *Options // endpoint and credentials functions get
-	api       *runtimeapi.Server
-	cmd       *exec.Cmd
-	out       *output
-	exited    chan struct{}
-	exitMsg   string
+	spec     *Spec
+	box      *box
+	platform *Options // endpoint and credentials functions get
+	api      *runtimeapi.Server
+	cmd      *exec.Cmd
+	out      *output
+	exited   chan struct{}
+	exitMsg  string
+	// Set by the exit watcher before exited closes.
+	oomKilled bool
+	lastPeak  int64
 	logStream string
 	echo      Echo
 
@@ -179,6 +182,10 @@ func startEnvironment(ctx context.Context, spec *Spec, box *box, opts *Options, 
 	go func() {
 		err := cmd.Wait()
 		e.exitMsg = exitMessage(err)
+		if g := box.group; g != nil { // read before release removes the cgroup
+			e.oomKilled, _ = g.OOMKilled()
+			e.lastPeak = g.MemoryPeak()
+		}
 		box.release()
 		close(e.exited)
 	}()
@@ -444,9 +451,16 @@ func (e *Environment) fromResult(ev *runtimeapi.Event, res runtimeapi.Result) Ou
 	return Outcome{Body: res.Body, FunctionError: res.Error}
 }
 
+// exitOutcome is the error of a runtime that exited during an invocation:
+// Runtime.OutOfMemory when its cgroup saw an OOM kill, else
+// Runtime.ExitError (reference/runtime.md §2.5).
 func (e *Environment) exitOutcome(ev *runtimeapi.Event) Outcome {
-	return Outcome{FunctionError: true, ErrorType: "Runtime.ExitError",
-		Body: errorBody("Runtime.ExitError", "RequestId: "+ev.RequestID+" Error: Runtime exited "+e.exitMsg)}
+	typ := "Runtime.ExitError"
+	if e.oomKilled { // exitOutcome runs only once exited is closed
+		typ = "Runtime.OutOfMemory"
+	}
+	return Outcome{FunctionError: true, ErrorType: typ,
+		Body: errorBody(typ, "RequestId: "+ev.RequestID+" Error: Runtime exited "+e.exitMsg)}
 }
 
 func (e *Environment) timeoutOutcome(ev *runtimeapi.Event) Outcome {
@@ -454,16 +468,31 @@ func (e *Environment) timeoutOutcome(ev *runtimeapi.Event) Outcome {
 		Body: errorBody("Sandbox.Timedout", fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", ev.RequestID, e.spec.Timeout.Seconds()))}
 }
 
+// maxMemoryMB is the environment's peak memory: its cgroup's, else the
+// runtime process's peak RSS.
 func (e *Environment) maxMemoryMB() int {
-	if e.cmd == nil || e.cmd.Process == nil {
-		return 0
+	var peak int64
+	select {
+	case <-e.exited:
+		peak = e.lastPeak
+	default:
+		if g := e.box.group; g != nil {
+			peak = g.MemoryPeak()
+		}
 	}
-	return int((proc.PeakRSS(e.cmd.Process.Pid) + (1<<20 - 1)) >> 20)
+	if peak <= 0 && e.cmd != nil && e.cmd.Process != nil {
+		peak = proc.PeakRSS(e.cmd.Process.Pid)
+	}
+	return int((peak + (1<<20 - 1)) >> 20)
 }
 
-// freeze stops the idle runtime's process group so it burns no CPU
-// between invocations (reference/runtime.md §2.3 Freeze/thaw).
+// freeze stops the idle runtime (its cgroup's freezer, else SIGSTOP to its
+// process group) so it burns no CPU between invocations
+// (reference/runtime.md §2.3 Freeze/thaw).
 func (e *Environment) freeze() {
+	if g := e.box.group; g != nil && g.Freeze() == nil {
+		return
+	}
 	if e.cmd != nil && e.cmd.Process != nil {
 		_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGSTOP)
 	}
@@ -471,6 +500,9 @@ func (e *Environment) freeze() {
 
 // thaw resumes a frozen runtime.
 func (e *Environment) thaw() {
+	if g := e.box.group; g != nil {
+		_ = g.Thaw()
+	}
 	if e.cmd != nil && e.cmd.Process != nil {
 		_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGCONT)
 	}
@@ -495,6 +527,10 @@ func (e *Environment) kill() {
 	e.mu.Unlock()
 	if e.cmd != nil && e.cmd.Process != nil {
 		proc.KillGroup(e.cmd.Process.Pid)
+		// A frozen cgroup holds the SIGKILL until it is thawed.
+		if g := e.box.group; g != nil {
+			_ = g.Thaw()
+		}
 	}
 	if e.api != nil {
 		e.api.Close()
@@ -510,9 +546,8 @@ const shutdownGrace = 500 * time.Millisecond
 // that registered extensions gets SIGTERM and a grace period first.
 func (e *Environment) Stop() {
 	if e.cmd != nil && e.cmd.Process != nil && e.api != nil && e.api.ExtensionsRegistered() && e.Alive() {
-		pid := e.cmd.Process.Pid
-		_ = syscall.Kill(-pid, syscall.SIGCONT) // a frozen runtime cannot act on SIGTERM
-		_ = syscall.Kill(-pid, syscall.SIGTERM)
+		e.thaw() // a frozen runtime cannot act on SIGTERM
+		_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGTERM)
 		select {
 		case <-e.exited:
 		case <-time.After(shutdownGrace):

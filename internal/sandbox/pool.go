@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/kindling-dev/kindling/internal/cgroup"
 	"github.com/kindling-dev/kindling/internal/logs"
 	"github.com/kindling-dev/kindling/internal/proc"
 	"github.com/kindling-dev/kindling/internal/runtimeapi"
@@ -45,6 +47,10 @@ type Options struct {
 	// NoFreeze keeps idle environments running instead of stopping them
 	// between invocations.
 	NoFreeze bool
+	// Cgroups gives each isolated environment its own cgroup (memory and
+	// pids limits, peak memory, OOM detection, freezing); nil or
+	// unavailable means without.
+	Cgroups *cgroup.Manager
 	// Endpoint is the Lambda API URL functions get as
 	// AWS_ENDPOINT_URL_LAMBDA; AccessKeyID and SecretAccessKey are the
 	// credentials they get for it.
@@ -58,6 +64,7 @@ type Manager struct {
 	isolate bool
 	uids    *uidPool
 	budget  int // MB
+	seq     atomic.Int64
 
 	mu        sync.Mutex
 	pools     map[string]*pool

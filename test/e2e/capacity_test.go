@@ -63,7 +63,11 @@ func TestIdleEnvironmentsAreFrozen(t *testing.T) {
 	if first.Health != 200 || !first.HasKey {
 		t.Fatalf("calling Kindling from a function: %+v", first)
 	}
-	eventually(t, 5*time.Second, "the idle runtime to be stopped", func() bool { return procState(first.Pid) == "T" })
+	// Stopped by SIGSTOP ("T") or by a cgroup freezer ("D").
+	eventually(t, 5*time.Second, "the idle runtime to be frozen", func() bool {
+		st := procState(first.Pid)
+		return st == "T" || st == "D"
+	})
 	time.Sleep(500 * time.Millisecond)
 	second := first
 	r = invokeRaw(t, s, name, "", []byte(`{}`), nil)
@@ -90,7 +94,10 @@ func TestMemoryBudget(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := 0; i < 2; i++ {
 		wg.Add(1)
-		go func() { defer wg.Done(); _, _ = signedDo(s, "POST", fnPath(a)+"/invocations", []byte(`{"sleepMs":300}`), nil) }()
+		go func() {
+			defer wg.Done()
+			_, _ = signedDo(s, "POST", fnPath(a)+"/invocations", []byte(`{"sleepMs":300}`), nil)
+		}()
 	}
 	wg.Wait()
 	if r := invokeRaw(t, s, b, "", []byte(`{}`), nil); r.status != 200 {
@@ -99,7 +106,10 @@ func TestMemoryBudget(t *testing.T) {
 	// Two busy environments hold the whole budget: a third start is refused.
 	for i := 0; i < 2; i++ {
 		wg.Add(1)
-		go func() { defer wg.Done(); _, _ = signedDo(s, "POST", fnPath(a)+"/invocations", []byte(`{"sleepMs":4000}`), nil) }()
+		go func() {
+			defer wg.Done()
+			_, _ = signedDo(s, "POST", fnPath(a)+"/invocations", []byte(`{"sleepMs":4000}`), nil)
+		}()
 	}
 	time.Sleep(700 * time.Millisecond)
 	c := sdk(s)

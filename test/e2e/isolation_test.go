@@ -4,7 +4,12 @@ import (
 	"encoding/json"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 )
 
 // probeJS answers what its environment can see and reach.
@@ -114,4 +119,72 @@ func TestIsolation(t *testing.T) {
 	if second["read:slowTmp"] != "ENOENT" {
 		t.Fatalf("another environment's /tmp file was visible: %v", second["read:slowTmp"])
 	}
+}
+
+// A memory hog is killed inside its own environment at MemorySize
+// (cgroup), answers Runtime.OutOfMemory, and the next invoke gets a fresh
+// environment; a fork bomb stops at the environment's process limit and
+// leaves nothing behind (the environments issue, "Limits enforced").
+func TestMemoryAndProcessLimits(t *testing.T) {
+	requireRoot(t)
+	s := sharedServer(t)
+	name := uniqueName("hog")
+	js := `
+const { spawn } = require("child_process");
+exports.handler = async (event) => {
+  if (event.hog) { const bufs = []; for (;;) bufs.push(Buffer.alloc(16 << 20, 1)); }
+  if (event.fork) {
+    let ok = 0, failed = 0;
+    for (let i = 0; i < event.fork; i++) {
+      try { const c = spawn("/bin/sleep", ["30"], { stdio: "ignore" }); c.on("error", () => failed++); if (c.pid) ok++; } catch (e) { failed++; }
+    }
+    await new Promise(r => setTimeout(r, 300));
+    return { ok, failed };
+  }
+  return { pid: process.pid };
+};`
+	createFn(t, s, name, zipOf(t, map[string]string{"index.js": js}))
+	r := invokeRaw(t, s, name, "", []byte(`{"hog":true}`), map[string]string{"X-Amz-Log-Type": "Tail"})
+	if r.status != 200 || r.header.Get("X-Amz-Function-Error") != "Unhandled" {
+		t.Fatalf("hog: %d %s", r.status, r.body)
+	}
+	if m := r.obj(t); m["errorType"] != "Runtime.OutOfMemory" {
+		t.Fatalf("hog body %s", r.body)
+	}
+	if r := invokeRaw(t, s, name, "", []byte(`{}`), nil); r.status != 200 || r.header.Get("X-Amz-Function-Error") != "" {
+		t.Fatalf("after the OOM kill: %d %s", r.status, r.body)
+	}
+
+	// Enough memory that the process limit, not the memory limit, stops it.
+	forker := uniqueName("forker")
+	createFn(t, s, forker, zipOf(t, map[string]string{"index.js": js}), func(in *lambda.CreateFunctionInput) { in.MemorySize = aws.Int32(2048) })
+	r = invokeRaw(t, s, forker, "", []byte(`{"fork":1500}`), nil)
+	var res struct{ Ok, Failed int }
+	if err := json.Unmarshal(r.body, &res); err != nil || r.header.Get("X-Amz-Function-Error") != "" {
+		t.Fatalf("fork: %s %v", r.body, err)
+	}
+	if res.Ok >= 1024 || res.Failed == 0 {
+		t.Fatalf("a fork bomb was not contained: %+v", res)
+	}
+	// Retiring the environment kills every process it started.
+	updateDescription(t, s, forker, "retire")
+	eventually(t, 10*time.Second, "the environment's processes to be gone", func() bool {
+		return countProcs("/bin/sleep 30") == 0
+	})
+}
+
+// countProcs counts processes whose command line is cmdline.
+func countProcs(cmdline string) int {
+	n := 0
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		b, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " ")) == cmdline {
+			n++
+		}
+	}
+	return n
 }
