@@ -80,9 +80,11 @@ func Serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	cache.Sweep()
 	table := runtimes.NewTable(runtimes.Paths{Node: cfg.NodePath, Python: cfg.PythonPath})
-	for _, id := range []string{"nodejs20.x"} {
-		if rt, _ := table.Lookup(id); !rt.Available {
-			log.Warn("Node.js runtimes unavailable: interpreter missing", "path", cfg.NodePath)
+	for _, rt := range table.All() {
+		if !rt.Available {
+			log.Warn("runtime unavailable", "runtime", rt.ID, "why", rt.Note)
+		} else {
+			log.Debug("runtime", "runtime", rt.ID, "served", rt.Note)
 		}
 	}
 

@@ -25,6 +25,7 @@ import (
 	"github.com/kindling-dev/kindling/internal/runtimeapi"
 	"github.com/kindling-dev/kindling/internal/runtimes"
 	"github.com/kindling-dev/kindling/internal/runtimes/nodejs"
+	"github.com/kindling-dev/kindling/internal/runtimes/python"
 )
 
 // InitTimeout limits the Init phase (reference/runtime.md §2.3).
@@ -236,6 +237,8 @@ func (e *Environment) command() (string, []string, *InitFailure) {
 		}
 		args = append(args, filepath.Join(e.box.runtimeRoot, nodejs.BootstrapName))
 		return s.Runtime.Interpreter, args, nil
+	case runtimes.Python:
+		return s.Runtime.Interpreter, python.Args(filepath.Join(e.box.runtimeRoot, python.BootstrapName)), nil
 	case runtimes.Provided:
 		p := filepath.Join(s.CodeDir, "bootstrap")
 		st, err := os.Stat(p)

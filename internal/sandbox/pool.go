@@ -16,6 +16,7 @@ import (
 	"github.com/kindling-dev/kindling/internal/proc"
 	"github.com/kindling-dev/kindling/internal/runtimeapi"
 	"github.com/kindling-dev/kindling/internal/runtimes/nodejs"
+	"github.com/kindling-dev/kindling/internal/runtimes/python"
 )
 
 // DefaultUIDBase is the first user id environments run as; uidCount ids
@@ -89,8 +90,10 @@ func NewManager(opts Options) (*Manager, error) {
 	if err := os.MkdirAll(opts.RuntimeDir, 0o755); err != nil {
 		return nil, fmt.Errorf("runtime dir: %w", err)
 	}
-	if err := writeIfChanged(filepath.Join(opts.RuntimeDir, nodejs.BootstrapName), nodejs.Bootstrap); err != nil {
-		return nil, err
+	for name, content := range map[string][]byte{nodejs.BootstrapName: nodejs.Bootstrap, python.BootstrapName: python.Bootstrap} {
+		if err := writeIfChanged(filepath.Join(opts.RuntimeDir, name), content); err != nil {
+			return nil, err
+		}
 	}
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = 10 * time.Minute

@@ -223,7 +223,7 @@ def _to_json(obj):
         if dec is not None and isinstance(o, dec.Decimal):
             raws.append("NaN" if o.is_nan() else str(o))
             return "%s%d\x00" % (_RAW_MARK, len(raws) - 1)
-        raise TypeError("Object of type %s is not JSON serializable" % type(o).__name__)
+        raise TypeError("Object of type %s is not JSON serializable" % o.__class__.__name__)
 
     s = json.JSONEncoder(ensure_ascii=_ensure_ascii, default=default).encode(obj)
     if raws:

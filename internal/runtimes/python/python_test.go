@@ -408,6 +408,9 @@ func TestResults(t *testing.T) {
 		// Default separators, key order kept.
 		{"echo", "app.echo", `{"a":[1,2,{"b":null,"c":true}],"s":"x","f":1.5}`, nil, nil,
 			`{"a": [1, 2, {"b": null, "c": true}], "s": "x", "f": 1.5}`, "application/json"},
+		// A /next body big enough for a chunked answer.
+		{"big-event", "app.echo", `{"s":"` + strings.Repeat("x", 300000) + `"}`, nil, nil,
+			`{"s": "` + strings.Repeat("x", 300000) + `"}`, "application/json"},
 		// bytes are sent raw as application/unknown.
 		{"bytes", "app.raw_bytes", `{}`, nil, nil, "\x00raw\xffbytes", "application/unknown"},
 		// Decimal allowed (its own digits), NaN allowed.
@@ -431,7 +434,7 @@ func TestResults(t *testing.T) {
 			f := start(t, "results", c.handler, c.env...)
 			_, p := f.invoke(c.event, c.headers)
 			if p.Kind != "response" || string(p.Body) != c.want {
-				t.Errorf("%s %q, want response %q", p.Kind, p.Body, c.want)
+				t.Errorf("%s %.300q, want response %.300q", p.Kind, p.Body, c.want)
 			}
 			if ct := p.Header.Get("Content-Type"); ct != c.contentType {
 				t.Errorf("Content-Type %q, want %q", ct, c.contentType)
