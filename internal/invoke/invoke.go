@@ -241,11 +241,9 @@ func (iv *Invoker) RunEvent(ctx context.Context, ev QueuedEvent) (sandbox.Outcom
 }
 
 func (iv *Invoker) run(t target, requestID string, payload []byte, clientContext string) (sandbox.Outcome, error) {
-	c := t.version.Config
 	ev := &runtimeapi.Event{
 		RequestID:  requestID,
 		Payload:    payload,
-		Deadline:   time.Now().Add(time.Duration(c.Timeout) * time.Second),
 		InvokedARN: t.invokedARN,
 		TraceID:    traceID(),
 	}

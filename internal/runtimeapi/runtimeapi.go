@@ -27,7 +27,7 @@ const MaxResponse = 6*1024*1024 + 100
 type Event struct {
 	RequestID       string
 	Payload         []byte
-	Deadline        time.Time
+	Deadline        time.Time // set when the event is handed to a runtime
 	InvokedARN      string
 	TraceID         string
 	ClientContext   string // JSON, already base64-decoded

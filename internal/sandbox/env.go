@@ -376,7 +376,10 @@ func (e *Environment) Invoke(ev *runtimeapi.Event, version string) (Outcome, err
 	e.mu.Unlock()
 	e.write(logs.StartLine(ev.RequestID, version))
 
+	// The function's timeout covers the Invoke phase only, not a cold
+	// start's Init (reference/runtime.md §2.3, §2.4).
 	begin := time.Now()
+	ev.Deadline = begin.Add(e.spec.Timeout)
 	ctx, cancel := context.WithDeadline(context.Background(), ev.Deadline)
 	defer cancel()
 	go func() { // an exit ends the hand-over at once, not at the deadline

@@ -167,12 +167,12 @@ func (m *Manager) Invoke(function, key string, spec func() (*Spec, error), ev *r
 }
 
 // start starts an environment for s. A failed Init is retried once inside
-// the invocation, with what is left of the function's timeout, as Lambda's
+// the invocation, bounded by the function's timeout, as Lambda's
 // "suppressed init" does (reference/runtime.md §1.5, §2.3); if that fails
 // too, the outcome is the invocation's error.
 func (m *Manager) start(s *Spec, ev *runtimeapi.Event, version string) (*Environment, Outcome, error) {
 	var log []byte
-	for phase, limit := range []time.Duration{InitTimeout, time.Until(ev.Deadline)} {
+	for phase, limit := range []time.Duration{InitTimeout, s.Timeout} {
 		if limit <= 0 {
 			limit = time.Millisecond
 		}
