@@ -492,13 +492,11 @@ func (e *Environment) maxMemoryMB() int {
 	return int((peak + (1<<20 - 1)) >> 20)
 }
 
-// freeze stops the idle runtime (its cgroup's freezer, else SIGSTOP to its
-// process group) so it burns no CPU between invocations
-// (reference/runtime.md §2.3 Freeze/thaw).
+// freeze stops the idle runtime's process group (SIGSTOP) so it burns no
+// CPU between invocations (reference/runtime.md §2.3 Freeze/thaw). Not the
+// cgroup freezer: a frozen task ignores even the parent-death SIGKILL, so
+// a killed server would leave frozen runtimes behind; a stopped one dies.
 func (e *Environment) freeze() {
-	if g := e.box.group; g != nil && g.Freeze() == nil {
-		return
-	}
 	if e.cmd != nil && e.cmd.Process != nil {
 		_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGSTOP)
 	}
@@ -506,9 +504,6 @@ func (e *Environment) freeze() {
 
 // thaw resumes a frozen runtime.
 func (e *Environment) thaw() {
-	if g := e.box.group; g != nil {
-		_ = g.Thaw()
-	}
 	if e.cmd != nil && e.cmd.Process != nil {
 		_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGCONT)
 	}
@@ -533,10 +528,6 @@ func (e *Environment) kill() {
 	e.mu.Unlock()
 	if e.cmd != nil && e.cmd.Process != nil {
 		proc.KillGroup(e.cmd.Process.Pid)
-		// A frozen cgroup holds the SIGKILL until it is thawed.
-		if g := e.box.group; g != nil {
-			_ = g.Thaw()
-		}
 	}
 	if e.api != nil {
 		e.api.Close()

@@ -18,10 +18,10 @@ func requireHeavy(t *testing.T) {
 	}
 }
 
-// countChildren counts the live processes whose parent is pid: a
-// server's runtimes.
-func countChildren(pid int) int {
-	n := 0
+// childPids lists the live processes whose parent is pid: a server's
+// runtimes.
+func childPids(pid int) []int {
+	var out []int
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		b, err := os.ReadFile("/proc/" + e.Name() + "/status")
@@ -30,12 +30,16 @@ func countChildren(pid int) int {
 		}
 		for _, line := range strings.Split(string(b), "\n") {
 			if rest, ok := strings.CutPrefix(line, "PPid:"); ok && strings.TrimSpace(rest) == strconv.Itoa(pid) {
-				n++
+				if p, err := strconv.Atoi(e.Name()); err == nil {
+					out = append(out, p)
+				}
 			}
 		}
 	}
-	return n
+	return out
 }
+
+func countChildren(pid int) int { return len(childPids(pid)) }
 
 // A burst of 100 concurrent invokes of one function is served by up to 100
 // environments without a single error, and the pool shrinks back when idle
