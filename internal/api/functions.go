@@ -305,3 +305,58 @@ func (a *API) deleteConcurrency(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+func (a *API) putProvisioned(w http.ResponseWriter, r *http.Request) error {
+	ref, err := a.ref(r, lambda.PatternFunctionName)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		ProvisionedConcurrentExecutions *int `json:"ProvisionedConcurrentExecutions"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := a.fns.PutProvisioned(r.Context(), ref, in.ProvisionedConcurrentExecutions)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, out)
+}
+
+// getProvisioned serves GetProvisionedConcurrencyConfig and, with
+// ?List=ALL, ListProvisionedConcurrencyConfigs (one path, reference/lambda-api.md §2).
+func (a *API) getProvisioned(w http.ResponseWriter, r *http.Request) error {
+	ref, err := a.ref(r, lambda.PatternFunctionName)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("List") == "ALL" {
+		max, err := queryInt(r, "MaxItems")
+		if err != nil {
+			return err
+		}
+		out, err := a.fns.ListProvisioned(r.Context(), ref, r.URL.Query().Get("Marker"), max)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, out)
+	}
+	out, err := a.fns.GetProvisioned(r.Context(), ref)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) deleteProvisioned(w http.ResponseWriter, r *http.Request) error {
+	ref, err := a.ref(r, lambda.PatternFunctionName)
+	if err != nil {
+		return err
+	}
+	if err := a.fns.DeleteProvisioned(r.Context(), ref); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

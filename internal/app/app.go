@@ -131,6 +131,7 @@ func Serve(ctx context.Context, args []string, getenv func(string) string, stder
 	inv := invoke.New(invoke.Config{Registry: reg, Settler: fns, Manager: mgr, Cache: cache, Runtimes: table,
 		Queue: queue, Region: cfg.Region, Account: cfg.AccountID, AccountConcurrency: cfg.AccountConcurrency})
 	reg.OnChange(func(name string, fn *lambda.Function) { retire(mgr, name, fn) })
+	fns.SetProvisionStatus(inv.ProvisionStatus)
 
 	workers, err := async.StartWorkers(ctx, queue, cfg.AsyncWorkers, func(ctx context.Context, ev invoke.QueuedEvent) error {
 		out, executed, err := inv.RunEvent(ctx, ev)

@@ -37,6 +37,8 @@ type Service struct {
 	log      *slog.Logger
 	// accountConcurrency is the account's concurrent executions limit.
 	accountConcurrency int
+	// provStatus reads this node's provisioned-concurrency progress.
+	provStatus ProvisionStatus
 
 	bg     context.Context
 	cancel context.CancelFunc

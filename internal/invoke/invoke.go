@@ -81,8 +81,12 @@ func New(c Config) *Invoker {
 	iv := &Invoker{reg: c.Registry, settler: c.Settler, mgr: c.Manager, cache: c.Cache,
 		runtimes: c.Runtimes, queue: c.Queue, region: c.Region, account: c.Account,
 		limits: newLimiter(c.AccountConcurrency)}
-	iv.reg.OnChange(func(string, *lambda.Function) { iv.limits.setReserved(iv.reservedSum()) })
-	iv.limits.setReserved(iv.reservedSum())
+	follow := func() {
+		iv.limits.setReserved(iv.reservedSum())
+		iv.mgr.SetProvisioned(iv.provisionTargets())
+	}
+	iv.reg.OnChange(func(string, *lambda.Function) { follow() })
+	follow()
 	return iv
 }
 

@@ -46,9 +46,26 @@ type Function struct {
 	LastPublished       int               `json:"lastPublished"`
 	Tags                map[string]string `json:"tags,omitempty"`
 	ReservedConcurrency *int              `json:"reservedConcurrency,omitempty"`
+	// Provisioned maps a version or alias to its provisioned concurrency.
+	Provisioned map[string]Provisioned `json:"provisioned,omitempty"`
 	// Settling is the non-empty id of the pending state transition
 	// (Pending->Active or InProgress->Successful) that a node is running.
 	Settling string `json:"settling,omitempty"`
+}
+
+// Provisioned is one provisioned-concurrency configuration.
+type Provisioned struct {
+	Requested    int    `json:"requested"`
+	LastModified string `json:"lastModified"`
+}
+
+// ProvisionedVersion resolves a provisioned qualifier (a version or an
+// alias) to the version whose environments it keeps.
+func (f *Function) ProvisionedVersion(qualifier string) *Version {
+	if a := f.FindAlias(qualifier); a != nil {
+		return f.FindVersion(a.Config.FunctionVersion)
+	}
+	return f.FindVersion(qualifier)
 }
 
 // NewRevisionID returns a fresh RevisionId.

@@ -45,6 +45,8 @@ type Spec struct {
 	// Env holds the customer's environment variables.
 	Env    map[string]string
 	Region string
+	// InitType is AWS_LAMBDA_INITIALIZATION_TYPE ("" means on-demand).
+	InitType string
 	// RuntimeVersionARN names the runtime build in the INIT_START line.
 	RuntimeVersionARN string
 	// LogFormat is "Text" or "JSON" (LoggingConfig.LogFormat).
@@ -289,7 +291,7 @@ func (e *Environment) environ() []string {
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(s.MemoryMB),
 		"AWS_LAMBDA_LOG_GROUP_NAME":       "/aws/lambda/" + s.Function,
 		"AWS_LAMBDA_LOG_STREAM_NAME":      e.logStream,
-		"AWS_LAMBDA_INITIALIZATION_TYPE":  "on-demand",
+		"AWS_LAMBDA_INITIALIZATION_TYPE":  initType(s.InitType),
 		"TZ":                              ":UTC",
 	}
 	if e.platform.AccessKeyID != "" {
@@ -586,4 +588,11 @@ func logStreamName(version string) string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return fmt.Sprintf("%s/[%s]%x", time.Now().UTC().Format("2006/01/02"), version, b)
+}
+
+func initType(t string) string {
+	if t == "" {
+		return "on-demand"
+	}
+	return t
 }

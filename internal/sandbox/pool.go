@@ -66,6 +66,7 @@ type Manager struct {
 	uids    *uidPool
 	budget  int // MB
 	seq     atomic.Int64
+	prov    provisioner
 
 	mu        sync.Mutex
 	pools     map[string]*pool
@@ -83,6 +84,9 @@ type pool struct {
 	idle     []*Environment // most recently used last
 	busy     int            // invocations holding (or starting) an environment
 	retired  bool
+	// provisioned is how many environments provisioned concurrency keeps
+	// (the reaper leaves that many idle ones alone).
+	provisioned int
 }
 
 // NewManager writes the runtime bootstraps and starts the idle reaper.
@@ -111,7 +115,9 @@ func NewManager(opts Options) (*Manager, error) {
 		}
 		m.isolate, m.uids = true, newUIDPool(opts.UIDBase, uidCount)
 	}
+	m.prov = provisioner{targets: map[string]Target{}, failed: map[string]string{}, kick: make(chan struct{}, 1)}
 	go m.reap()
+	go m.provision()
 	return m, nil
 }
 
@@ -301,18 +307,21 @@ func (m *Manager) reap() {
 		m.mu.Lock()
 		for _, p := range m.pools {
 			kept := p.idle[:0]
+			// Provisioned environments stay, however long idle.
+			spare := len(p.idle) + p.busy - p.provisioned
 			for _, env := range p.idle {
 				env.mu.Lock()
 				old := env.lastUsed.Before(cutoff)
 				env.mu.Unlock()
-				if old || !env.Alive() {
+				if !env.Alive() || (old && spare > 0) {
+					spare--
 					stop = append(stop, env)
 				} else {
 					kept = append(kept, env)
 				}
 			}
 			p.idle = kept
-			if len(p.idle) == 0 && p.busy == 0 {
+			if len(p.idle) == 0 && p.busy == 0 && p.provisioned == 0 {
 				delete(m.pools, p.key)
 			}
 		}
