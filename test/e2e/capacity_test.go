@@ -21,7 +21,7 @@ const tickerJS = `
 let ticks = 0;
 setInterval(() => ticks++, 5);
 exports.handler = async (event) => {
-  if (event.sleepMs) await new Promise(r => setTimeout(r, event.sleepMs));
+  if (event.sleepMs) { console.log("sleeping " + event.sleepMs); await new Promise(r => setTimeout(r, event.sleepMs)); }
   let health = null;
   if (event.health) {
     const res = await fetch(process.env.AWS_ENDPOINT_URL_LAMBDA + "/_kindling/health");
@@ -111,7 +111,9 @@ func TestMemoryBudget(t *testing.T) {
 			_, _ = signedDo(s, "POST", fnPath(a)+"/invocations", []byte(`{"sleepMs":4000}`), nil)
 		}()
 	}
-	time.Sleep(700 * time.Millisecond)
+	eventually(t, 20*time.Second, "both long invocations to run", func() bool {
+		return strings.Count(s.log.String(), "sleeping 4000") == 2
+	})
 	c := sdk(s)
 	_, err := c.Invoke(t.Context(), &lambda.InvokeInput{FunctionName: aws.String(b), Payload: []byte(`{}`)},
 		func(o *lambda.Options) { o.RetryMaxAttempts = 1 })
