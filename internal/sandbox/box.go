@@ -36,32 +36,56 @@ type box struct {
 	release func() // frees the box's user id, cgroup and memory once its processes are gone
 }
 
-// uidPool hands out one unprivileged user id per live environment.
+// uidPool hands out one unprivileged user id per live environment. Ids are
+// claimed host-wide with a lock file per id (flock, released when the
+// server process dies), so two servers on one host never share an id or
+// kill each other's processes when they release one.
 type uidPool struct {
 	base, size int
+	dir        string
 	mu         sync.Mutex
-	used       map[int]bool
+	held       map[int]*os.File
 }
 
-func newUIDPool(base, size int) *uidPool {
-	return &uidPool{base: base, size: size, used: map[int]bool{}}
+func newUIDPool(base, size int) (*uidPool, error) {
+	dir := "/run/kindling/uids"
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		dir = filepath.Join(os.TempDir(), "kindling-uids")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("uid lock dir: %w", err)
+		}
+	}
+	return &uidPool{base: base, size: size, dir: dir, held: map[int]*os.File{}}, nil
 }
 
 func (p *uidPool) take() (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for i := 0; i < p.size; i++ {
-		if !p.used[p.base+i] {
-			p.used[p.base+i] = true
-			return p.base + i, nil
+		uid := p.base + i
+		if p.held[uid] != nil {
+			continue
 		}
+		f, err := os.OpenFile(filepath.Join(p.dir, strconv.Itoa(uid)), os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			return 0, fmt.Errorf("uid lock: %w", err)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			f.Close() // another server holds this id
+			continue
+		}
+		p.held[uid] = f
+		return uid, nil
 	}
 	return 0, fmt.Errorf("all %d sandbox user ids are in use", p.size)
 }
 
 func (p *uidPool) put(uid int) {
 	p.mu.Lock()
-	delete(p.used, uid)
+	if f := p.held[uid]; f != nil {
+		f.Close() // releases the lock
+		delete(p.held, uid)
+	}
 	p.mu.Unlock()
 }
 

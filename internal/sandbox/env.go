@@ -240,7 +240,11 @@ func (e *Environment) command() (string, []string, *InitFailure) {
 		args = append(args, filepath.Join(e.box.runtimeRoot, nodejs.BootstrapName))
 		return s.Runtime.Interpreter, args, nil
 	case runtimes.Python:
-		return s.Runtime.Interpreter, python.Args(filepath.Join(e.box.runtimeRoot, python.BootstrapName)), nil
+		args := python.Args(filepath.Join(e.box.runtimeRoot, python.BootstrapName))
+		if _, own := s.Env["LC_CTYPE"]; !own {
+			args = append(args, python.DropCoercedLocale)
+		}
+		return s.Runtime.Interpreter, args, nil
 	case runtimes.Provided:
 		p := filepath.Join(s.CodeDir, "bootstrap")
 		st, err := os.Stat(p)
@@ -428,7 +432,13 @@ func (e *Environment) Invoke(ev *runtimeapi.Event, version string) (Outcome, err
 		status = "error"
 	}
 	if out.ErrorType != "" {
+		// Reset the environment; wait for the exit so its peak memory is
+		// read before the cgroup goes away.
 		e.kill()
+		select {
+		case <-e.exited:
+		case <-time.After(5 * time.Second):
+		}
 	}
 	e.out.drain()
 	e.write(logs.EndLine(ev.RequestID))

@@ -113,7 +113,11 @@ func NewManager(opts Options) (*Manager, error) {
 		if opts.UIDBase <= 0 {
 			opts.UIDBase = DefaultUIDBase
 		}
-		m.isolate, m.uids = true, newUIDPool(opts.UIDBase, uidCount)
+		uids, err := newUIDPool(opts.UIDBase, uidCount)
+		if err != nil {
+			return nil, err
+		}
+		m.isolate, m.uids = true, uids
 	}
 	m.prov = provisioner{targets: map[string]Target{}, failed: map[string]string{}, kick: make(chan struct{}, 1)}
 	go m.reap()

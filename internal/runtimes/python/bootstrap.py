@@ -601,6 +601,10 @@ def _prepare_sys_path(task_root):
 def main():
     global _ensure_ascii
     env = os.environ
+    if "--drop-coerced-locale" in sys.argv[1:]:
+        # Python's C-locale coercion (PEP 538) added LC_CTYPE to the
+        # environment the server gave us; the function should not see it.
+        env.pop("LC_CTYPE", None)
     address = env.get("AWS_LAMBDA_RUNTIME_API")
     if not address:
         _die("AWS_LAMBDA_RUNTIME_API is not set")

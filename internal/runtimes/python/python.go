@@ -57,3 +57,8 @@ var Bootstrap []byte
 func Args(bootstrapPath string) []string {
 	return []string{"-u", "-s", "-B", bootstrapPath}
 }
+
+// DropCoercedLocale is the bootstrap argument that removes the LC_CTYPE
+// variable Python's C-locale coercion adds when the host lacks the locale
+// LANG names; pass it unless the function set LC_CTYPE itself.
+const DropCoercedLocale = "--drop-coerced-locale"
