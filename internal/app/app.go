@@ -79,7 +79,7 @@ func Serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	cache.Sweep()
-	table := runtimes.NewTable(runtimes.Paths{Node: cfg.NodePath, Python: cfg.PythonPath})
+	table := runtimes.NewTable(runtimes.Paths{Node: cfg.NodePath, Python: cfg.PythonPath, ByRuntime: cfg.RuntimePaths})
 	for _, rt := range table.All() {
 		if !rt.Available {
 			log.Warn("runtime unavailable", "runtime", rt.ID, "why", rt.Note)

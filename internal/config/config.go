@@ -17,13 +17,15 @@ import (
 
 // Config is everything `kindling serve` can be told.
 type Config struct {
-	Addr         string
-	DataDir      string
-	Region       string
-	AccountID    string
-	NATSURL      string
-	NodePath     string
-	PythonPath   string
+	Addr       string
+	DataDir    string
+	Region     string
+	AccountID  string
+	NATSURL    string
+	NodePath   string
+	PythonPath string
+	// RuntimePaths overrides the interpreter of single runtimes.
+	RuntimePaths map[string]string
 	IdleTimeout  time.Duration
 	AsyncWorkers int
 	// AccountConcurrency is the account's concurrent executions limit.
@@ -67,6 +69,19 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	fs.StringVar(&c.NATSURL, "nats-url", "", "NATS cluster to join (empty: embedded JetStream)")
 	fs.StringVar(&c.NodePath, "node-path", "/usr/bin/node", "Node.js interpreter for nodejs* runtimes")
 	fs.StringVar(&c.PythonPath, "python-path", "/usr/bin/python3", "Python interpreter for python* runtimes")
+	fs.Func("runtime-path", "interpreter of one runtime, e.g. nodejs22.x=/opt/node22/bin/node (repeatable, or comma-separated)", func(v string) error {
+		if c.RuntimePaths == nil {
+			c.RuntimePaths = map[string]string{}
+		}
+		for _, kv := range strings.Split(v, ",") {
+			id, path, ok := strings.Cut(strings.TrimSpace(kv), "=")
+			if !ok || id == "" || !strings.HasPrefix(path, "/") {
+				return fmt.Errorf("%q: want runtime=/absolute/path", kv)
+			}
+			c.RuntimePaths[id] = path
+		}
+		return nil
+	})
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 10*time.Minute, "how long an idle environment stays warm")
 	fs.IntVar(&c.AsyncWorkers, "async-workers", 32, "async events run at once on this node")
 	fs.IntVar(&c.AccountConcurrency, "account-concurrency", 1000, "the account's concurrent executions limit (per node)")

@@ -49,3 +49,16 @@ func TestValidate(t *testing.T) {
 		t.Error("a malformed KINDLING_IDLE_TIMEOUT was accepted")
 	}
 }
+
+func TestRuntimePaths(t *testing.T) {
+	c, err := Parse([]string{"--runtime-path", "nodejs22.x=/opt/n22/node", "--runtime-path", "python3.13=/opt/py/bin/python3,python3.12=/usr/bin/python3.12"}, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RuntimePaths["nodejs22.x"] != "/opt/n22/node" || c.RuntimePaths["python3.12"] != "/usr/bin/python3.12" || len(c.RuntimePaths) != 3 {
+		t.Fatalf("%v", c.RuntimePaths)
+	}
+	if _, err := Parse([]string{"--runtime-path", "nodejs22.x=relative"}, env(nil), io.Discard); err == nil {
+		t.Fatal("a relative interpreter path was accepted")
+	}
+}

@@ -41,6 +41,9 @@ type Runtime struct {
 type Paths struct {
 	Node   string
 	Python string
+	// ByRuntime overrides the interpreter of single runtimes, e.g.
+	// "nodejs22.x" -> "/opt/node22/bin/node".
+	ByRuntime map[string]string
 }
 
 // Table is the set of runtimes known to this node.
@@ -58,9 +61,26 @@ var (
 // builds the table.
 func NewTable(p Paths) *Table {
 	t := &Table{byID: map[string]Runtime{}}
-	add := func(ids []string, kind Kind, path, lang, versionArg string, want func(id string) string) {
-		version, err := probe(path, versionArg)
+	type probed struct {
+		version string
+		err     error
+	}
+	seen := map[string]probed{} // each interpreter is asked once
+	probeOnce := func(path, arg string) (string, error) {
+		if r, ok := seen[path]; ok {
+			return r.version, r.err
+		}
+		v, err := probe(path, arg)
+		seen[path] = probed{v, err}
+		return v, err
+	}
+	add := func(ids []string, kind Kind, defaultPath, lang, versionArg string, want func(id string) string) {
 		for _, id := range ids {
+			path := defaultPath
+			if p, ok := p.ByRuntime[id]; ok {
+				path = p
+			}
+			version, err := probeOnce(path, versionArg)
 			r := Runtime{ID: id, Kind: kind, Interpreter: path, Available: err == nil}
 			switch {
 			case err != nil:

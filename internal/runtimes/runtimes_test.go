@@ -31,3 +31,13 @@ func TestMissingInterpreter(t *testing.T) {
 		t.Fatalf("available %q", got)
 	}
 }
+
+func TestPerRuntimeOverride(t *testing.T) {
+	tab := NewTable(Paths{Node: "/usr/bin/node", Python: "/usr/bin/python3", ByRuntime: map[string]string{"nodejs22.x": "/nonexistent/node22"}})
+	if r, _ := tab.Lookup("nodejs22.x"); r.Available || r.Interpreter != "/nonexistent/node22" {
+		t.Fatalf("override not applied: %+v", r)
+	}
+	if r, _ := tab.Lookup("nodejs20.x"); r.Interpreter != "/usr/bin/node" {
+		t.Fatalf("other runtimes changed: %+v", r)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
 
 // probeJS answers what its environment can see and reach.
@@ -187,4 +188,46 @@ func countProcs(cmdline string) int {
 		}
 	}
 	return n
+}
+
+// /tmp is sized by EphemeralStorage and open files are limited to 1024
+// (reference/runtime.md §2.2, §2.7).
+func TestEphemeralStorageAndOpenFiles(t *testing.T) {
+	requireRoot(t)
+	s := sharedServer(t)
+	name := uniqueName("tmpsize")
+	js := `
+const fs = require("fs");
+exports.handler = async () => {
+  const limits = fs.readFileSync("/proc/self/limits", "utf8").split("\n").find(l => l.startsWith("Max open files"));
+  const chunk = Buffer.alloc(16 << 20, 1);
+  let written = 0, err = null;
+  const fd = fs.openSync("/tmp/fill", "w");
+  try { for (;;) { written += fs.writeSync(fd, chunk); if (written > (900 << 20)) break; } } catch (e) { err = e.code; }
+  fs.closeSync(fd); fs.unlinkSync("/tmp/fill");
+  return { limits, writtenMB: written >> 20, err };
+};`
+	createFn(t, s, name, zipOf(t, map[string]string{"index.js": js}), func(in *lambda.CreateFunctionInput) {
+		in.MemorySize = aws.Int32(1024)
+		in.Timeout = aws.Int32(20)
+		in.EphemeralStorage = &types.EphemeralStorage{Size: aws.Int32(600)}
+	})
+	r := invokeRaw(t, s, name, "", []byte(`{}`), nil)
+	if r.header.Get("X-Amz-Function-Error") != "" {
+		t.Fatalf("%s", r.body)
+	}
+	var res struct {
+		Limits    string
+		WrittenMB int
+		Err       string
+	}
+	if err := json.Unmarshal(r.body, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Err != "ENOSPC" || res.WrittenMB > 600 || res.WrittenMB < 500 {
+		t.Fatalf("/tmp of 600 MB: wrote %d MB, error %q", res.WrittenMB, res.Err)
+	}
+	if f := strings.Fields(res.Limits); len(f) < 5 || f[3] != "1024" || f[4] != "1024" {
+		t.Fatalf("open-file limit: %q", res.Limits)
+	}
 }
