@@ -135,6 +135,8 @@ type Environment struct {
 	initDur  time.Duration
 	invoked  bool
 	lastUsed time.Time
+	frozen   bool   // stopped with SIGSTOP while idle
+	idleGen  uint64 // bumped on every release and acquire; a stale freeze is dropped
 }
 
 // Echo receives every line a function prints, for the server's own log.
@@ -504,21 +506,45 @@ func (e *Environment) maxMemoryMB() int {
 	return int((peak + (1<<20 - 1)) >> 20)
 }
 
-// freeze stops the idle runtime's process group (SIGSTOP) so it burns no
-// CPU between invocations (reference/runtime.md §2.3 Freeze/thaw). Not the
-// cgroup freezer: a frozen task ignores even the parent-death SIGKILL, so
-// a killed server would leave frozen runtimes behind; a stopped one dies.
-func (e *Environment) freeze() {
-	if e.cmd != nil && e.cmd.Process != nil {
-		_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGSTOP)
-	}
+// freezeWhenParked stops the idle runtime's process group (SIGSTOP) once
+// the runtime has asked for its next event, so it burns no CPU between
+// invocations (reference/runtime.md §2.3 Freeze/thaw) and its /next
+// request is not on the next invocation's path. It runs in its own
+// goroutine; a thaw (the environment was taken again) cancels it. Not the
+// cgroup freezer: a frozen task ignores even the parent-death SIGKILL, so a
+// killed server would leave frozen runtimes behind; a stopped one dies.
+func (e *Environment) freezeWhenParked() {
+	e.mu.Lock()
+	e.idleGen++
+	gen := e.idleGen
+	e.mu.Unlock()
+	go func() {
+		select {
+		case <-e.api.Ready():
+		case <-e.exited:
+			return
+		case <-time.After(time.Second):
+		}
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if e.idleGen != gen || e.state != Idle || e.frozen || e.cmd == nil || e.cmd.Process == nil {
+			return
+		}
+		if syscall.Kill(-e.cmd.Process.Pid, syscall.SIGSTOP) == nil {
+			e.frozen = true
+		}
+	}()
 }
 
-// thaw resumes a frozen runtime.
+// thaw resumes a frozen runtime and cancels a pending freeze.
 func (e *Environment) thaw() {
-	if e.cmd != nil && e.cmd.Process != nil {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.idleGen++
+	if e.frozen && e.cmd != nil && e.cmd.Process != nil {
 		_ = syscall.Kill(-e.cmd.Process.Pid, syscall.SIGCONT)
 	}
+	e.frozen = false
 }
 
 // Alive reports whether the environment can take another invocation.

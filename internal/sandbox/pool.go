@@ -266,7 +266,7 @@ func (m *Manager) release(p *pool, env *Environment) {
 	keep := !p.retired && !m.closed && env.Alive()
 	if keep {
 		if !m.opts.NoFreeze {
-			env.freeze()
+			env.freezeWhenParked()
 		}
 		p.idle = append(p.idle, env)
 	}
