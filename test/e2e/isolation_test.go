@@ -231,3 +231,92 @@ exports.handler = async () => {
 		t.Fatalf("open-file limit: %q", res.Limits)
 	}
 }
+
+// listeningPorts lists the TCP ports pid listens on (IPv4 and IPv6).
+func listeningPorts(t *testing.T, pid int) []int {
+	t.Helper()
+	inodes := map[string]bool{}
+	fds, _ := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+	for _, fd := range fds {
+		l, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/fd/" + fd.Name())
+		if err == nil && strings.HasPrefix(l, "socket:[") {
+			inodes[strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]")] = true
+		}
+	}
+	var ports []int
+	for _, f := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		b, _ := os.ReadFile(f)
+		for _, line := range strings.Split(string(b), "\n")[1:] {
+			fields := strings.Fields(line)
+			if len(fields) < 10 || fields[3] != "0A" || !inodes[fields[9]] { // 0A = LISTEN
+				continue
+			}
+			local := fields[1]
+			port, err := strconv.ParseInt(local[strings.LastIndexByte(local, ':')+1:], 16, 32)
+			if err == nil {
+				ports = append(ports, int(port))
+			}
+		}
+	}
+	return ports
+}
+
+// A function can reach nothing the server listens on but the Lambda API:
+// the embedded NATS server has no port, and every Runtime API refuses
+// other users (the environments issue, "Isolation when running as root").
+func TestFunctionsReachOnlyTheAPI(t *testing.T) {
+	requireRoot(t)
+	home, err := os.MkdirTemp("/var/lib", "kindling-e2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(home)
+	s := startServer(t, home)
+	defer s.stop()
+	js := `
+const net = require("net");
+const tryConnect = (port) => new Promise((resolve) => {
+  const c = net.connect({ host: "127.0.0.1", port });
+  c.setTimeout(1500);
+  c.on("connect", () => { c.write("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n"); });
+  c.on("data", (d) => { c.destroy(); resolve("ANSWERED " + String(d).split("\r\n")[0]); });
+  c.on("close", () => resolve("CLOSED"));
+  c.on("error", (e) => resolve(e.code));
+  c.on("timeout", () => { c.destroy(); resolve("TIMEOUT"); });
+});
+exports.handler = async (event) => {
+  const own = Number(process.env.AWS_LAMBDA_RUNTIME_API.split(":")[1]);
+  const out = {};
+  for (const p of event.ports) if (p !== own) out[p] = await tryConnect(p);
+  return out;
+};`
+	createFn(t, s, "reach-a", zipOf(t, map[string]string{"index.js": js}))
+	createFn(t, s, "reach-b", zipOf(t, map[string]string{"index.js": js}))
+	// Two live environments, so there are two Runtime APIs to try.
+	_ = invokeRaw(t, s, "reach-b", "", []byte(`{"ports":[]}`), nil)
+	_ = invokeRaw(t, s, "reach-a", "", []byte(`{"ports":[]}`), nil)
+	apiPort := s.url[strings.LastIndexByte(s.url, ':')+1:]
+	var others []int
+	for _, p := range listeningPorts(t, s.cmd.Process.Pid) {
+		if strconv.Itoa(p) != apiPort {
+			others = append(others, p)
+		}
+	}
+	// The API, and one Runtime API per live environment: nothing else.
+	if len(others) != 2 {
+		t.Fatalf("the server listens on %v besides the API (port %s); want exactly the two environments' Runtime APIs", others, apiPort)
+	}
+	b, _ := json.Marshal(map[string]any{"ports": others})
+	r := invokeRaw(t, s, "reach-a", "", b, nil)
+	res := r.obj(t)
+	// Its own Runtime API is skipped (a runtime may talk to its own); the
+	// other environment's must refuse the connection.
+	if len(res) != 1 {
+		t.Fatalf("tried %v: %s", others, r.body)
+	}
+	for port, v := range res {
+		if strings.HasPrefix(v.(string), "ANSWERED") {
+			t.Fatalf("port %s (another environment's Runtime API) answered: %v", port, v)
+		}
+	}
+}
