@@ -47,8 +47,10 @@ type uidPool struct {
 	held       map[int]*os.File
 }
 
-func newUIDPool(base, size int) (*uidPool, error) {
-	dir := "/run/kindling/uids"
+// uidLockDir is where servers on this host claim their ids.
+const uidLockDir = "/run/kindling/uids"
+
+func newUIDPool(dir string, base, size int) (*uidPool, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		dir = filepath.Join(os.TempDir(), "kindling-uids")
 		if err := os.MkdirAll(dir, 0o700); err != nil {

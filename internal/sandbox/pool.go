@@ -113,7 +113,7 @@ func NewManager(opts Options) (*Manager, error) {
 		if opts.UIDBase <= 0 {
 			opts.UIDBase = DefaultUIDBase
 		}
-		uids, err := newUIDPool(opts.UIDBase, uidCount)
+		uids, err := newUIDPool(uidLockDir, opts.UIDBase, uidCount)
 		if err != nil {
 			return nil, err
 		}
