@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kindling-dev/kindling/internal/runtimes/runtimetest"
 )
 
 func TestEmbeddedBootstrap(t *testing.T) {
@@ -47,8 +49,8 @@ func TestSeedExample(t *testing.T) {
 	for _, prefix := range []string{"", "/some/prefix"} {
 		t.Run("prefix="+prefix, func(t *testing.T) {
 			t.Parallel()
-			f := startOpts(t, "seed", "index.handler", fnOpts{prefix: prefix})
-			_, p := f.invoke(`{"any":"thing"}`, nil)
+			f := node.StartOpts(t, "seed", "index.handler", runtimetest.Options{Prefix: prefix})
+			_, p := f.Invoke(`{"any":"thing"}`, nil)
 			if p.Kind != "response" {
 				t.Fatalf("kind %s, body %s", p.Kind, p.Body)
 			}
@@ -68,10 +70,10 @@ func TestSeedExample(t *testing.T) {
 // 2.3, warm reuse), and the keep-alive client keeps working.
 func TestProcessReuse(t *testing.T) {
 	t.Parallel()
-	f := start(t, "counter", "index.handler")
+	f := node.Start(t, "counter", "index.handler")
 	var pid float64
 	for i := 1; i <= 3; i++ {
-		_, p := f.invoke(`{}`, nil)
+		_, p := f.Invoke(`{}`, nil)
 		var got struct {
 			Count float64 `json:"count"`
 			PID   float64 `json:"pid"`
@@ -88,7 +90,7 @@ func TestProcessReuse(t *testing.T) {
 			t.Errorf("invoke %d: pid %v, want %v", i, got.PID, pid)
 		}
 	}
-	if got := float64(f.cmd.Process.Pid); got != pid {
+	if got := float64(f.Cmd.Process.Pid); got != pid {
 		t.Errorf("handler pid %v, process pid %v", pid, got)
 	}
 }
@@ -99,31 +101,31 @@ func TestHandlerResolution(t *testing.T) {
 	fallbackLib, _ := filepath.Abs("testdata/fallback/lib")
 	cases := []struct {
 		name, fixture, handler, event, want string
-		opts                                fnOpts
+		opts                                runtimetest.Options
 	}{
 		// ES module with top-level await, finished during Init.
-		{"mjs", "esm", "index.handler", `{"input":"x"}`, `{"kind":"mjs","ready":"ready","input":"x"}`, fnOpts{}},
+		{"mjs", "esm", "index.handler", `{"input":"x"}`, `{"kind":"mjs","ready":"ready","input":"x"}`, runtimetest.Options{}},
 		// .js loaded with import() under "type":"module".
-		{"type-module", "typemodule", "index.handler", `{}`, `{"kind":"esm-js","cjs":false}`, fnOpts{}},
+		{"type-module", "typemodule", "index.handler", `{}`, `{"kind":"esm-js","cjs":false}`, runtimetest.Options{}},
 		// Directory part of the handler string.
-		{"nested-path", "nested", "src/handlers/app.fn", `{}`, `"nested path"`, fnOpts{}},
+		{"nested-path", "nested", "src/handlers/app.fn", `{}`, `"nested path"`, runtimetest.Options{}},
 		// Split at the first dot; the rest is a property path.
-		{"nested-property", "nestedprop", "index.nested.fn", `{}`, `"nested property"`, fnOpts{}},
+		{"nested-property", "nestedprop", "index.nested.fn", `{}`, `"nested property"`, runtimetest.Options{}},
 		// Precedence: extensionless > .js > .mjs > .cjs.
-		{"extensionless-first", "prec1", "index.handler", `{}`, `"extensionless"`, fnOpts{}},
-		{"js-before-mjs", "prec2", "index.handler", `{}`, `"js"`, fnOpts{}},
-		{"mjs-before-cjs", "prec3", "index.handler", `{}`, `"mjs"`, fnOpts{}},
-		{"cjs", "prec4", "index.handler", `{}`, `"cjs"`, fnOpts{}},
-		{"type-module-js-before-mjs", "prec5", "index.handler", `{}`, `"esm-js"`, fnOpts{}},
+		{"extensionless-first", "prec1", "index.handler", `{}`, `"extensionless"`, runtimetest.Options{}},
+		{"js-before-mjs", "prec2", "index.handler", `{}`, `"js"`, runtimetest.Options{}},
+		{"mjs-before-cjs", "prec3", "index.handler", `{}`, `"mjs"`, runtimetest.Options{}},
+		{"cjs", "prec4", "index.handler", `{}`, `"cjs"`, runtimetest.Options{}},
+		{"type-module-js-before-mjs", "prec5", "index.handler", `{}`, `"esm-js"`, runtimetest.Options{}},
 		// Fallback: require.resolve(module, {paths: [appRoot, moduleRoot]}), which honours NODE_PATH.
 		{"require-resolve-fallback", "fallback/task", "pkgmod.handler", `{}`, `"resolved via NODE_PATH"`,
-			fnOpts{env: []string{"NODE_PATH=" + fallbackLib}}},
+			runtimetest.Options{Env: []string{"NODE_PATH=" + fallbackLib}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := startOpts(t, c.fixture, c.handler, c.opts)
-			_, p := f.invoke(c.event, nil)
+			f := node.StartOpts(t, c.fixture, c.handler, c.opts)
+			_, p := f.Invoke(c.event, nil)
 			if p.Kind != "response" || string(p.Body) != c.want {
 				t.Fatalf("%s %s, want response %s", p.Kind, p.Body, c.want)
 			}
@@ -138,39 +140,39 @@ func TestInitErrors(t *testing.T) {
 	cases := []struct {
 		name, fixture, handler string
 		wantType               string
-		wantMsg                func(f *fn) string
+		wantMsg                func(f *runtimetest.Function) string
 		logPrefix              string
 		exit                   int
 	}{
 		{"dotdot", "seed", "../seed/index.handler", "Runtime.MalformedHandlerName",
-			func(*fn) string {
+			func(*runtimetest.Function) string {
 				return "'../seed/index.handler' is not a valid handler name. Use absolute paths when specifying root directories in handler names."
 			}, "Uncaught Exception", 129},
 		{"no-dot", "seed", "index", "Runtime.MalformedHandlerName",
-			func(*fn) string { return "Bad handler" }, "Uncaught Exception", 129},
+			func(*runtimetest.Function) string { return "Bad handler" }, "Uncaught Exception", 129},
 		{"syntax-error", "syntaxerr", "index.handler", "Runtime.UserCodeSyntaxError",
-			func(*fn) string { return "SyntaxError: Unexpected end of input" }, "Uncaught Exception", 129},
+			func(*runtimetest.Function) string { return "SyntaxError: Unexpected end of input" }, "Uncaught Exception", 129},
 		{"missing-module", "seed", "missing.handler", "Runtime.ImportModuleError",
-			func(f *fn) string {
-				return "Error: Cannot find module 'missing'\nRequire stack:\n- " + f.bootstrap
+			func(f *runtimetest.Function) string {
+				return "Error: Cannot find module 'missing'\nRequire stack:\n- " + f.Bootstrap
 			}, "Uncaught Exception", 129},
 		{"missing-dependency", "importerr", "app.handler", "Runtime.ImportModuleError",
-			func(f *fn) string {
+			func(f *runtimetest.Function) string {
 				return "Error: Cannot find module 'this-package-does-not-exist'\nRequire stack:\n- " +
-					filepath.Join(f.dir, "app.js") + "\n- " + f.bootstrap
+					filepath.Join(f.Dir, "app.js") + "\n- " + f.Bootstrap
 			}, "Uncaught Exception", 129},
 		{"missing-export", "seed", "index.nope", "Runtime.HandlerNotFound",
-			func(*fn) string { return "index.nope is undefined or not exported" }, "Uncaught Exception", 129},
+			func(*runtimetest.Function) string { return "index.nope is undefined or not exported" }, "Uncaught Exception", 129},
 		{"not-a-function", "seed", "index.notfn", "Runtime.HandlerNotFound",
-			func(*fn) string { return "index.notfn is not a function" }, "Uncaught Exception", 129},
+			func(*runtimetest.Function) string { return "index.notfn is not a function" }, "Uncaught Exception", 129},
 		{"init-unhandled-rejection", "initreject", "index.handler", "Runtime.UnhandledPromiseRejection",
-			func(*fn) string { return "Error: init boom" }, "Unhandled Promise Rejection", 128},
+			func(*runtimetest.Function) string { return "Error: init boom" }, "Unhandled Promise Rejection", 128},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := start(t, c.fixture, c.handler)
-			p := f.nextPost()
+			f := node.Start(t, c.fixture, c.handler)
+			p := f.NextPost()
 			if p.Kind != "init/error" {
 				t.Fatalf("POST %s %s, want init/error", p.Kind, p.Body)
 			}
@@ -193,7 +195,7 @@ func TestInitErrors(t *testing.T) {
 				t.Errorf("trace %q, want it to start with %q and go on with frames", e.Trace, wantHead)
 			}
 			// runtime.md 4.6: "<ts>\tundefined\tERROR\tUncaught Exception \t{...}".
-			logged := loggedError(t, p.Stdout, "undefined", c.logPrefix)
+			logged := loggedError(t, p.Output, "undefined", c.logPrefix)
 			if logged["errorType"] != c.wantType || logged["errorMessage"] != wantMsg {
 				t.Errorf("logged %v", logged)
 			}
@@ -206,7 +208,7 @@ func TestInitErrors(t *testing.T) {
 				}
 			}
 			// runtime.md 1.5 / 4.3: exit after posting the init error.
-			if code := f.waitExit(); code != c.exit {
+			if code := f.WaitExit(); code != c.exit {
 				t.Errorf("exit code %d, want %d", code, c.exit)
 			}
 		})
@@ -219,9 +221,9 @@ func TestInvokeErrors(t *testing.T) {
 
 	t.Run("throw", func(t *testing.T) {
 		t.Parallel()
-		f := start(t, "errors", "index.async")
+		f := node.Start(t, "errors", "index.async")
 		for i := 0; i < 2; i++ { // the environment stays alive after /error (1.4)
-			id, p := f.invoke(`{}`, nil)
+			id, p := f.Invoke(`{}`, nil)
 			if p.Kind != "error" {
 				t.Fatalf("kind %s", p.Kind)
 			}
@@ -235,7 +237,7 @@ func TestInvokeErrors(t *testing.T) {
 				t.Errorf("unexpected Lambda-Runtime-Function-Error-Type %q", h)
 			}
 			// runtime.md 4.6: "...\tERROR\tInvoke Error \t{errorType, errorMessage, stack: [...]}".
-			logged := loggedError(t, p.Stdout, id, "Invoke Error")
+			logged := loggedError(t, p.Output, id, "Invoke Error")
 			if logged["errorType"] != "Error" || logged["errorMessage"] != "x" {
 				t.Errorf("logged %v", logged)
 			}
@@ -247,14 +249,14 @@ func TestInvokeErrors(t *testing.T) {
 
 	t.Run("enumerable-properties-logged", func(t *testing.T) {
 		t.Parallel()
-		f := start(t, "errors", "index.custom")
-		id, p := f.invoke(`{}`, nil)
+		f := node.Start(t, "errors", "index.custom")
+		id, p := f.Invoke(`{}`, nil)
 		e := decodeErrBody(t, p.Body)
 		if e.ErrorType != "MyError" || e.ErrorMessage != "custom failure" {
 			t.Errorf("body %s", p.Body)
 		}
 		// runtime.md 4.6: the logged JSON adds enumerable props such as code.
-		logged := loggedError(t, p.Stdout, id, "Invoke Error")
+		logged := loggedError(t, p.Output, id, "Invoke Error")
 		if logged["code"] != "E_CUSTOM" || logged["statusCode"] != float64(418) || logged["errorType"] != "MyError" {
 			t.Errorf("logged %v", logged)
 		}
@@ -270,8 +272,8 @@ func TestInvokeErrors(t *testing.T) {
 	for _, c := range exact {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := start(t, "errors", c.handler)
-			_, p := f.invoke(c.event, nil)
+			f := node.Start(t, "errors", c.handler)
+			_, p := f.Invoke(c.event, nil)
 			if p.Kind != c.kind || string(p.Body) != c.want {
 				t.Errorf("%s %s, want %s %s", p.Kind, p.Body, c.kind, c.want)
 			}
@@ -289,13 +291,13 @@ func TestInvokeErrors(t *testing.T) {
 	for _, c := range typed {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := start(t, "errors", c.handler)
-			id, p := f.invoke(c.event, nil)
+			f := node.Start(t, "errors", c.handler)
+			id, p := f.Invoke(c.event, nil)
 			e := decodeErrBody(t, p.Body)
 			if p.Kind != "error" || e.ErrorType != c.wantType || (c.wantMsg != "" && e.ErrorMessage != c.wantMsg) {
 				t.Errorf("%s %s, want error %s %q", p.Kind, p.Body, c.wantType, c.wantMsg)
 			}
-			loggedError(t, p.Stdout, id, "Invoke Error")
+			loggedError(t, p.Output, id, "Invoke Error")
 		})
 	}
 }
@@ -330,11 +332,11 @@ func TestCallbackHandlers(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.handler, func(t *testing.T) {
 			t.Parallel()
-			f := start(t, "callback", c.handler)
+			f := node.Start(t, "callback", c.handler)
 			// The second invoke proves that later calls posted nothing
 			// for the first request and that the process goes on.
 			for i := 0; i < 2; i++ {
-				id, p := f.invoke(`{}`, nil)
+				id, p := f.Invoke(`{}`, nil)
 				if p.Kind != c.kind {
 					t.Fatalf("kind %s body %s, want %s", p.Kind, p.Body, c.kind)
 				}
@@ -349,13 +351,13 @@ func TestCallbackHandlers(t *testing.T) {
 				}
 				switch {
 				case c.wantType != "":
-					loggedError(t, p.Stdout, id, "Invoke Error")
+					loggedError(t, p.Output, id, "Invoke Error")
 				case c.kind == "error":
 					// A non-Error value is logged as its JSON.
 					var e errBody
 					_ = json.Unmarshal([]byte(c.want), &e)
 					want, _ := json.Marshal(e.ErrorMessage)
-					if got := loggedRaw(t, p.Stdout, id, "Invoke Error"); got != string(want) {
+					if got := loggedRaw(t, p.Output, id, "Invoke Error"); got != string(want) {
 						t.Errorf("logged %s, want %s", got, want)
 					}
 				}
@@ -367,12 +369,12 @@ func TestCallbackHandlers(t *testing.T) {
 	// pending timer ran.
 	t.Run("waits-for-empty-loop", func(t *testing.T) {
 		t.Parallel()
-		f := start(t, "callback", "index.wait")
-		id, p := f.invoke(`{}`, nil)
+		f := node.Start(t, "callback", "index.wait")
+		id, p := f.Invoke(`{}`, nil)
 		if p.Kind != "response" || string(p.Body) != `{"ok":"waited"}` {
 			t.Fatalf("%s %s", p.Kind, p.Body)
 		}
-		ll := linesFor(p.Stdout, id)
+		ll := linesFor(p.Output, id)
 		if len(ll) != 1 || ll[0].Message != "timer fired" || ll[0].Level != "INFO" {
 			t.Errorf("lines before the response: %v", ll)
 		}
@@ -382,16 +384,16 @@ func TestCallbackHandlers(t *testing.T) {
 	// the old request id.
 	t.Run("no-wait", func(t *testing.T) {
 		t.Parallel()
-		f := start(t, "callback", "index.nowait")
-		id, p := f.invoke(`{}`, nil)
+		f := node.Start(t, "callback", "index.nowait")
+		id, p := f.Invoke(`{}`, nil)
 		if p.Kind != "response" || string(p.Body) != `"nowait"` {
 			t.Fatalf("%s %s", p.Kind, p.Body)
 		}
 		// The 1 s timer had not run when the response arrived.
-		if ll := linesFor(p.Stdout, id); len(ll) != 0 {
+		if ll := linesFor(p.Output, id); len(ll) != 0 {
 			t.Errorf("lines before the response: %v", ll)
 		}
-		f.waitLine(func(s string) bool {
+		f.WaitLine(func(s string) bool {
 			l, ok := parseLogLine(s)
 			return ok && l.RequestID == id && l.Message == "late timer"
 		})
@@ -401,7 +403,7 @@ func TestCallbackHandlers(t *testing.T) {
 // runtime.md 4.4: the context object, trace id env, remaining time.
 func TestContextObject(t *testing.T) {
 	t.Parallel()
-	f := start(t, "context", "index.handler")
+	f := node.Start(t, "context", "index.handler")
 	type result struct {
 		JSON      string   `json:"json"`
 		Keys      []string `json:"keys"`
@@ -412,7 +414,7 @@ func TestContextObject(t *testing.T) {
 		Fns       []string `json:"fns"`
 		Awslambda string   `json:"awslambda"`
 	}
-	decode := func(p post) (result, map[string]any) {
+	decode := func(p runtimetest.Post) (result, map[string]any) {
 		t.Helper()
 		var r result
 		if err := json.Unmarshal(p.Body, &r); err != nil {
@@ -427,7 +429,7 @@ func TestContextObject(t *testing.T) {
 
 	const traceID = "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"
 	// The fake API sets Lambda-Runtime-Deadline-Ms to now + 30 s.
-	id, p := f.invoke(`{}`, map[string]string{
+	id, p := f.Invoke(`{}`, map[string]string{
 		"Lambda-Runtime-Trace-Id":         traceID,
 		"Lambda-Runtime-Client-Context":   `{"client":{"installation_id":"inst-1","app_title":"app"},"env":{"platform":"Android"},"custom":{"foo":"bar"}}`,
 		"Lambda-Runtime-Cognito-Identity": `{"cognitoIdentityId":"us-east-1:abc","cognitoIdentityPoolId":"us-east-1:pool"}`,
@@ -441,8 +443,8 @@ func TestContextObject(t *testing.T) {
 		"functionName":                   "fn-test",             // AWS_LAMBDA_FUNCTION_NAME
 		"memoryLimitInMB":                "128",                 // a string
 		"logGroupName":                   "/aws/lambda/fn-test", // AWS_LAMBDA_LOG_GROUP_NAME
-		"logStreamName":                  testLogStream,         // AWS_LAMBDA_LOG_STREAM_NAME
-		"invokedFunctionArn":             testARN,               // Lambda-Runtime-Invoked-Function-Arn
+		"logStreamName":                  runtimetest.LogStream, // AWS_LAMBDA_LOG_STREAM_NAME
+		"invokedFunctionArn":             runtimetest.ARN,       // Lambda-Runtime-Invoked-Function-Arn
 		"awsRequestId":                   id,                    // Lambda-Runtime-Aws-Request-Id
 		"tenantId":                       "tenant-7",            // Lambda-Runtime-Aws-Tenant-Id
 		"clientContext": map[string]any{ // JSON-parsed Lambda-Runtime-Client-Context
@@ -479,7 +481,7 @@ func TestContextObject(t *testing.T) {
 	}
 
 	// Second invoke without the optional headers, deadline in the past.
-	id, p = f.invoke(`{}`, map[string]string{
+	id, p = f.Invoke(`{}`, map[string]string{
 		"Lambda-Runtime-Deadline-Ms": strconv.FormatInt(time.Now().Add(-time.Second).UnixMilli(), 10),
 	})
 	r, ctx = decode(p)
@@ -504,17 +506,17 @@ func TestContextObject(t *testing.T) {
 // runtime.md 4.3 and 4.7: uncaught exception during an invoke.
 func TestUncaughtException(t *testing.T) {
 	t.Parallel()
-	f := start(t, "crash", "index.uncaught")
-	id, p := f.invoke(`{}`, nil)
+	f := node.Start(t, "crash", "index.uncaught")
+	id, p := f.Invoke(`{}`, nil)
 	e := decodeErrBody(t, p.Body)
 	if p.Kind != "error" || e.ErrorType != "Error" || e.ErrorMessage != "kaboom" || e.Trace[0] != "Error: kaboom" {
 		t.Errorf("%s %s", p.Kind, p.Body)
 	}
-	logged := loggedError(t, p.Stdout, id, "Uncaught Exception")
+	logged := loggedError(t, p.Output, id, "Uncaught Exception")
 	if logged["errorMessage"] != "kaboom" {
 		t.Errorf("logged %v", logged)
 	}
-	if code := f.waitExit(); code != 129 {
+	if code := f.WaitExit(); code != 129 {
 		t.Errorf("exit code %d, want 129", code)
 	}
 }
@@ -522,19 +524,19 @@ func TestUncaughtException(t *testing.T) {
 // runtime.md 4.3 and 4.7: unhandled rejection during an invoke.
 func TestUnhandledRejection(t *testing.T) {
 	t.Parallel()
-	f := start(t, "crash", "index.rejection")
-	id, p := f.invoke(`{}`, nil)
+	f := node.Start(t, "crash", "index.rejection")
+	id, p := f.Invoke(`{}`, nil)
 	e := decodeErrBody(t, p.Body)
 	// errorMessage is String(reason); the trace starts with the runtime error.
 	if p.Kind != "error" || e.ErrorType != "Runtime.UnhandledPromiseRejection" || e.ErrorMessage != "Error: yikes" ||
 		e.Trace[0] != "Runtime.UnhandledPromiseRejection: Error: yikes" {
 		t.Errorf("%s %s", p.Kind, p.Body)
 	}
-	logged := loggedError(t, p.Stdout, id, "Unhandled Promise Rejection")
+	logged := loggedError(t, p.Output, id, "Unhandled Promise Rejection")
 	if logged["errorType"] != "Runtime.UnhandledPromiseRejection" {
 		t.Errorf("logged %v", logged)
 	}
-	if code := f.waitExit(); code != 128 {
+	if code := f.WaitExit(); code != 128 {
 		t.Errorf("exit code %d, want 128", code)
 	}
 }
@@ -542,15 +544,15 @@ func TestUnhandledRejection(t *testing.T) {
 // runtime.md 4.3: a promise that never settles while the loop drains.
 func TestNeverSettledPromise(t *testing.T) {
 	t.Parallel()
-	f := start(t, "crash", "index.never")
+	f := node.Start(t, "crash", "index.never")
 	for i := 1; i <= 2; i++ { // the process survives and is reused
-		id, p := f.invoke(`{}`, nil)
+		id, p := f.Invoke(`{}`, nil)
 		e := decodeErrBody(t, p.Body)
 		if p.Kind != "error" || e.ErrorType != "Runtime.NodeJsExit" ||
 			!strings.HasPrefix(e.ErrorMessage, "The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled") {
 			t.Errorf("%s %s", p.Kind, p.Body)
 		}
-		ll := linesFor(p.Stdout, id)
+		ll := linesFor(p.Output, id)
 		if len(ll) != 1 || ll[0].Message != "never call "+strconv.Itoa(i) {
 			t.Errorf("lines %v", ll)
 		}
@@ -560,14 +562,14 @@ func TestNeverSettledPromise(t *testing.T) {
 // runtime.md 4.6, text format.
 func TestConsoleText(t *testing.T) {
 	t.Parallel()
-	f := start(t, "logging", "index.levels")
+	f := node.Start(t, "logging", "index.levels")
 	before := time.Now().Add(-time.Second)
-	id, p := f.invoke(`{}`, nil)
+	id, p := f.Invoke(`{}`, nil)
 	if string(p.Body) != `"ok"` {
 		t.Fatalf("body %s", p.Body)
 	}
 	// Before the first invoke the request id is the literal "undefined".
-	init := linesFor(p.Stdout, "undefined")
+	init := linesFor(p.Output, "undefined")
 	if len(init) != 2 || init[0].Level != "INFO" || init[0].Message != "init log" ||
 		init[1].Level != "WARN" || init[1].Message != "init warn" {
 		t.Errorf("init lines %v", init)
@@ -585,9 +587,9 @@ func TestConsoleText(t *testing.T) {
 		{"ERROR", "Error: bad\r    at "},      // prefix
 		{"ERROR", "ctx Error: bad2\r    at "}, // prefix
 	}
-	got := linesFor(p.Stdout, id)
+	got := linesFor(p.Output, id)
 	if len(got) != len(want) {
-		t.Fatalf("got %d lines for %s, want %d:\n%s", len(got), id, len(want), strings.Join(p.Stdout, "\n"))
+		t.Fatalf("got %d lines for %s, want %d:\n%s", len(got), id, len(want), strings.Join(p.Output, "\n"))
 	}
 	for i, w := range want {
 		g := got[i]
@@ -600,11 +602,11 @@ func TestConsoleText(t *testing.T) {
 		}
 	}
 	// Direct process.stdout.write gets no prefix.
-	if last := p.Stdout[len(p.Stdout)-1]; last != "raw write" {
+	if last := p.Output[len(p.Output)-1]; last != "raw write" {
 		t.Errorf("last line %q, want the raw write", last)
 	}
 	// Every line of the invoke is a single line: no stray continuation lines.
-	for _, s := range p.Stdout {
+	for _, s := range p.Output {
 		if _, ok := parseLogLine(s); !ok && s != "raw write" {
 			t.Errorf("unprefixed line %q", s)
 		}
@@ -614,10 +616,10 @@ func TestConsoleText(t *testing.T) {
 // runtime.md 4.6, JSON format and level filter.
 func TestConsoleJSON(t *testing.T) {
 	t.Parallel()
-	f := start(t, "logging", "index.levels", "AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL=warn")
-	id, p := f.invoke(`{}`, map[string]string{"Lambda-Runtime-Aws-Tenant-Id": "t-1"})
+	f := node.Start(t, "logging", "index.levels", "AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL=warn")
+	id, p := f.Invoke(`{}`, map[string]string{"Lambda-Runtime-Aws-Tenant-Id": "t-1"})
 	var recs []map[string]any
-	for _, s := range p.Stdout {
+	for _, s := range p.Output {
 		if s == "raw write" {
 			continue
 		}
@@ -632,7 +634,7 @@ func TestConsoleJSON(t *testing.T) {
 	}
 	// INFO and below are filtered: "init log", TRACE, DEBUG, INFO lines vanish.
 	if len(recs) != 7 {
-		t.Fatalf("got %d JSON lines, want 7:\n%s", len(recs), strings.Join(p.Stdout, "\n"))
+		t.Fatalf("got %d JSON lines, want 7:\n%s", len(recs), strings.Join(p.Output, "\n"))
 	}
 	if recs[0]["level"] != "WARN" || recs[0]["message"] != "init warn" {
 		t.Errorf("init record %v", recs[0])
@@ -664,8 +666,8 @@ func TestConsoleJSON(t *testing.T) {
 		recs[6]["errorType"] != "Error" || recs[6]["errorMessage"] != "bad2" {
 		t.Errorf("multi-argument record %v", recs[6])
 	}
-	if p.Stdout[len(p.Stdout)-1] != "raw write" {
-		t.Errorf("last line %q", p.Stdout[len(p.Stdout)-1])
+	if p.Output[len(p.Output)-1] != "raw write" {
+		t.Errorf("last line %q", p.Output[len(p.Output)-1])
 	}
 }
 
@@ -676,13 +678,13 @@ func TestLogsWrittenBeforeResponse(t *testing.T) {
 	for _, h := range []string{"index.big", "index.nonblocking"} {
 		t.Run(h, func(t *testing.T) {
 			t.Parallel()
-			f := start(t, "logging", h)
+			f := node.Start(t, "logging", h)
 			for i := 0; i < 2; i++ {
-				id, p := f.invoke(`{}`, nil)
+				id, p := f.Invoke(`{}`, nil)
 				if p.Kind != "response" {
 					t.Fatalf("%s %s", p.Kind, p.Body)
 				}
-				ll := linesFor(p.Stdout, id)
+				ll := linesFor(p.Output, id)
 				if len(ll) != 2000 {
 					t.Fatalf("%d lines of %s on stdout when the response arrived, want 2000", len(ll), id)
 				}
@@ -697,8 +699,8 @@ func TestLogsWrittenBeforeResponse(t *testing.T) {
 // runtime.md 4.1/4.8: awslambda.streamifyResponse (served buffered).
 func TestStreamifyResponseBuffered(t *testing.T) {
 	t.Parallel()
-	f := start(t, "streaming", "index.handler")
-	id, p := f.invoke(`{}`, nil)
+	f := node.Start(t, "streaming", "index.handler")
+	id, p := f.Invoke(`{}`, nil)
 	if p.Kind != "response" || string(p.Body) != "hello "+id {
 		t.Errorf("%s %q", p.Kind, p.Body)
 	}
@@ -710,11 +712,11 @@ func TestStreamifyResponseBuffered(t *testing.T) {
 // runtime.md 1.3: a 5xx from the Runtime API means "exit promptly".
 func TestRuntimeAPIFailure(t *testing.T) {
 	t.Parallel()
-	f := startOpts(t, "seed", "index.handler", fnOpts{nextStatus: 500})
-	if code := f.waitExit(); code != 1 {
+	f := node.StartOpts(t, "seed", "index.handler", runtimetest.Options{NextStatus: 500})
+	if code := f.WaitExit(); code != 1 {
 		t.Errorf("exit code %d, want 1", code)
 	}
-	if !strings.Contains(f.stderr.String(), "HTTP 500") {
-		t.Errorf("stderr %q", f.stderr.String())
+	if !strings.Contains(f.Stderr(), "HTTP 500") {
+		t.Errorf("stderr %q", f.Stderr())
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kindling-dev/kindling/internal/runtimes/runtimetest"
 )
 
 func TestEmbeddedBootstrap(t *testing.T) {
@@ -41,8 +43,8 @@ func TestSeedExample(t *testing.T) {
 	for _, prefix := range []string{"", "/some/prefix"} {
 		t.Run("prefix="+prefix, func(t *testing.T) {
 			t.Parallel()
-			f := startOpts(t, "seed", "lambda_function.lambda_handler", fnOpts{prefix: prefix})
-			_, p := f.invoke(`{"any":"thing"}`, nil)
+			f := python3.StartOpts(t, "seed", "lambda_function.lambda_handler", runtimetest.Options{Prefix: prefix})
+			_, p := f.Invoke(`{"any":"thing"}`, nil)
 			if p.Kind != "response" {
 				t.Fatalf("kind %s, body %s", p.Kind, p.Body)
 			}
@@ -62,10 +64,10 @@ func TestSeedExample(t *testing.T) {
 // (runtime.md 2.3, warm reuse) and the keep-alive connection keeps working.
 func TestProcessReuse(t *testing.T) {
 	t.Parallel()
-	f := start(t, "counter", "app.handler")
+	f := python3.Start(t, "counter", "app.handler")
 	for i := 1; i <= 3; i++ {
-		_, p := f.invoke(`{}`, nil)
-		want := `{"count": ` + strconv.Itoa(i) + `, "pid": ` + strconv.Itoa(f.cmd.Process.Pid) + `}`
+		_, p := f.Invoke(`{}`, nil)
+		want := `{"count": ` + strconv.Itoa(i) + `, "pid": ` + strconv.Itoa(f.Cmd.Process.Pid) + `}`
 		if p.Kind != "response" || string(p.Body) != want {
 			t.Errorf("invoke %d: %s %s, want %s", i, p.Kind, p.Body, want)
 		}
@@ -78,18 +80,18 @@ func TestHandlerResolution(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name, fixture, handler, want string
-		opts                         fnOpts
+		opts                         runtimetest.Options
 	}{
-		{"nested-path", "nested", "src/app.handler", `"nested path"`, fnOpts{}},
-		{"dotted-module", "nested", "pkg.mod.fn", `{"module": "pkg.mod"}`, fnOpts{}},
+		{"nested-path", "nested", "src/app.handler", `"nested path"`, runtimetest.Options{}},
+		{"dotted-module", "nested", "pkg.mod.fn", `{"module": "pkg.mod"}`, runtimetest.Options{}},
 		{"cwd-fallback", "seed", "lambda_function.lambda_handler",
-			`{"statusCode": 200, "body": "{\"message\": \"hi\"}"}`, fnOpts{noTaskRoot: true}},
+			`{"statusCode": 200, "body": "{\"message\": \"hi\"}"}`, runtimetest.Options{NoTaskRoot: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := startOpts(t, c.fixture, c.handler, c.opts)
-			_, p := f.invoke(`{}`, nil)
+			f := python3.StartOpts(t, c.fixture, c.handler, c.opts)
+			_, p := f.Invoke(`{}`, nil)
 			if p.Kind != "response" || string(p.Body) != c.want {
 				t.Fatalf("%s %s, want response %s", p.Kind, p.Body, c.want)
 			}
@@ -100,8 +102,8 @@ func TestHandlerResolution(t *testing.T) {
 // The interpreter flags of Args and the bootstrap's sys.path handling.
 func TestInterpreterSetup(t *testing.T) {
 	t.Parallel()
-	f := start(t, "syspath", "app.handler")
-	_, p := f.invoke(`{}`, nil)
+	f := python3.Start(t, "syspath", "app.handler")
+	_, p := f.Invoke(`{}`, nil)
 	var got struct {
 		Path0          string   `json:"path0"`
 		Cwd            string   `json:"cwd"`
@@ -116,15 +118,15 @@ func TestInterpreterSetup(t *testing.T) {
 		t.Fatalf("%s: %v", p.Body, err)
 	}
 	// runtime.md 5: the code directory comes first on sys.path.
-	if got.Path0 != f.dir || got.Cwd != f.dir {
-		t.Errorf("sys.path[0] %q, cwd %q, want %q", got.Path0, got.Cwd, f.dir)
+	if got.Path0 != f.Dir || got.Cwd != f.Dir {
+		t.Errorf("sys.path[0] %q, cwd %q, want %q", got.Path0, got.Cwd, f.Dir)
 	}
 	for _, d := range got.Path {
-		if d == filepath.Dir(f.bootstrap) {
+		if d == filepath.Dir(f.Bootstrap) {
 			t.Errorf("the bootstrap's directory %s is on sys.path %q", d, got.Path)
 		}
 	}
-	if !got.DontWrite || got.NoUserSite != 1 || !got.Unbuffered || got.Main != f.bootstrap || got.StdoutEncoding != "utf-8" {
+	if !got.DontWrite || got.NoUserSite != 1 || !got.Unbuffered || got.Main != f.Bootstrap || got.StdoutEncoding != "utf-8" {
 		t.Errorf("interpreter setup %+v", got)
 	}
 }
@@ -174,8 +176,8 @@ func TestInitErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := start(t, c.fixture, c.handler)
-			p := f.nextPost()
+			f := python3.Start(t, c.fixture, c.handler)
+			p := f.NextPost()
 			if p.Kind != "init/error" {
 				t.Fatalf("POST %s %s, want init/error", p.Kind, p.Body)
 			}
@@ -184,7 +186,7 @@ func TestInitErrors(t *testing.T) {
 	}
 }
 
-func checkInitError(t *testing.T, f *fn, p post, want errBody) {
+func checkInitError(t *testing.T, f *runtimetest.Function, p runtimetest.Post, want errBody) {
 	t.Helper()
 	// runtime.md 5.1: header Lambda-Runtime-Function-Error-Type: <errorType>.
 	if h := p.Header.Get("Lambda-Runtime-Function-Error-Type"); h != want.ErrorType {
@@ -216,7 +218,7 @@ func checkInitError(t *testing.T, f *fn, p post, want errBody) {
 		t.Errorf("no error log line %q in %q", w, p.Output)
 	}
 	// runtime.md 5.1: sys.exit(1) after posting.
-	if code := f.waitExit(); code != 1 {
+	if code := f.WaitExit(); code != 1 {
 		t.Errorf("exit code %d, want 1", code)
 	}
 }
@@ -225,13 +227,13 @@ func checkInitError(t *testing.T, f *fn, p post, want errBody) {
 // message and traceback, without the bootstrap's own frames at the head.
 func TestInitException(t *testing.T) {
 	t.Parallel()
-	f := start(t, "initfail", "app.handler")
-	p := f.nextPost()
+	f := python3.Start(t, "initfail", "app.handler")
+	p := f.NextPost()
 	if p.Kind != "init/error" {
 		t.Fatalf("POST %s %s, want init/error", p.Kind, p.Body)
 	}
 	e := decodeErrBody(t, p.Body)
-	file := filepath.Join(f.dir, "app.py")
+	file := filepath.Join(f.Dir, "app.py")
 	tail := []string{
 		frame(file, lineOf(t, file, "\n_setup()")+1, "<module>", "_setup()"),
 		frame(file, lineOf(t, file, "raise RuntimeError"), "_setup", `raise RuntimeError("init failed")`),
@@ -254,15 +256,15 @@ func TestInitException(t *testing.T) {
 // is the module's (PRIC catches Exception only).
 func TestInitSysExit(t *testing.T) {
 	t.Parallel()
-	f := start(t, "initexit", "app.handler")
-	if code := f.waitExit(); code != 7 {
+	f := python3.Start(t, "initexit", "app.handler")
+	if code := f.WaitExit(); code != 7 {
 		t.Errorf("exit code %d, want 7", code)
 	}
-	if out := f.output(); !reflect.DeepEqual(out, []string{"exiting during init"}) {
+	if out := f.Output(); !reflect.DeepEqual(out, []string{"exiting during init"}) {
 		t.Errorf("output %q", out)
 	}
 	select {
-	case p := <-f.posts:
+	case p := <-f.Posts():
 		t.Errorf("unexpected POST %s %s", p.Kind, p.Body)
 	default:
 	}
@@ -299,9 +301,9 @@ func TestInvokeErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.handler, func(t *testing.T) {
 			t.Parallel()
-			f := start(t, "errors", c.handler)
+			f := python3.Start(t, "errors", c.handler)
 			for i := 0; i < 2; i++ {
-				id, p := f.invoke(`{}`, nil)
+				id, p := f.Invoke(`{}`, nil)
 				if p.Kind != "error" {
 					t.Fatalf("kind %s body %s", p.Kind, p.Body)
 				}
@@ -362,8 +364,8 @@ func TestInvokeFaults(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := start(t, "results", c.handler)
-			id, p := f.invoke(c.event, c.headers)
+			f := python3.Start(t, "results", c.handler)
+			id, p := f.Invoke(c.event, c.headers)
 			want := errBody{ErrorMessage: c.wantMsg, ErrorType: c.wantType, RequestID: id, StackTrace: []string{}}
 			if p.Kind != "error" || string(p.Body) != encodeErrBody(want) {
 				t.Errorf("%s %s\nwant error %s", p.Kind, p.Body, encodeErrBody(want))
@@ -372,7 +374,7 @@ func TestInvokeFaults(t *testing.T) {
 				t.Errorf("no error log line %q in %q", w, p.Output)
 			}
 			// Still alive.
-			_, p = f.invoke(`{"ok": 1}`, nil)
+			_, p = f.Invoke(`{"ok": 1}`, nil)
 			if c.handler == "app.echo" && string(p.Body) != `{"ok": 1}` {
 				t.Errorf("second invoke: %s %s", p.Kind, p.Body)
 			}
@@ -383,8 +385,8 @@ func TestInvokeFaults(t *testing.T) {
 	// frame is the bootstrap's, and it is kept (nothing else to show).
 	t.Run("not-callable", func(t *testing.T) {
 		t.Parallel()
-		f := start(t, "results", "app.handler_value")
-		_, p := f.invoke(`{}`, nil)
+		f := python3.Start(t, "results", "app.handler_value")
+		_, p := f.Invoke(`{}`, nil)
 		e := decodeErrBody(t, p.Body)
 		if e.ErrorType != "TypeError" || e.ErrorMessage != "'int' object is not callable" ||
 			len(e.StackTrace) != 1 || !strings.Contains(e.StackTrace[0], "/bootstrap.py\", line ") {
@@ -431,8 +433,8 @@ func TestResults(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := start(t, "results", c.handler, c.env...)
-			_, p := f.invoke(c.event, c.headers)
+			f := python3.Start(t, "results", c.handler, c.env...)
+			_, p := f.Invoke(c.event, c.headers)
 			if p.Kind != "response" || string(p.Body) != c.want {
 				t.Errorf("%s %.300q, want response %.300q", p.Kind, p.Body, c.want)
 			}
@@ -446,10 +448,10 @@ func TestResults(t *testing.T) {
 // runtime.md 5.3: the context object; 1.2: the /next headers it comes from.
 func TestContext(t *testing.T) {
 	t.Parallel()
-	f := start(t, "context", "app.handler")
+	f := python3.Start(t, "context", "app.handler")
 	const traceID = "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"
 	// The fake API sets Lambda-Runtime-Deadline-Ms to now + 30 s.
-	id, p := f.invoke(`{}`, map[string]string{
+	id, p := f.Invoke(`{}`, map[string]string{
 		"Lambda-Runtime-Trace-Id": traceID,
 		"Lambda-Runtime-Client-Context": `{"client":{"installation_id":"inst-1","app_title":"app","app_version_name":"1.0",` +
 			`"app_version_code":"100","app_package_name":"com.example"},"env":{"platform":"Android"},"custom":{"foo":"bar"}}`,
@@ -464,12 +466,12 @@ func TestContext(t *testing.T) {
 	delete(got, "remaining")
 	want := map[string]any{
 		"aws_request_id":       id,                    // Lambda-Runtime-Aws-Request-Id
-		"invoked_function_arn": testARN,               // Lambda-Runtime-Invoked-Function-Arn
+		"invoked_function_arn": runtimetest.ARN,       // Lambda-Runtime-Invoked-Function-Arn
 		"function_name":        "fn-test",             // AWS_LAMBDA_FUNCTION_NAME
 		"function_version":     "$LATEST",             // AWS_LAMBDA_FUNCTION_VERSION
 		"memory_limit_in_mb":   "128",                 // a string (5.3)
 		"log_group_name":       "/aws/lambda/fn-test", // AWS_LAMBDA_LOG_GROUP_NAME
-		"log_stream_name":      testLogStream,         // AWS_LAMBDA_LOG_STREAM_NAME
+		"log_stream_name":      runtimetest.LogStream, // AWS_LAMBDA_LOG_STREAM_NAME
 		"tenant_id":            "tenant-7",            // Lambda-Runtime-Aws-Tenant-Id
 		"identity": map[string]any{ // Lambda-Runtime-Cognito-Identity (5.3)
 			"cognito_identity_id": "us-east-1:abc", "cognito_identity_pool_id": "us-east-1:pool",
@@ -496,7 +498,7 @@ func TestContext(t *testing.T) {
 
 	// Without the optional headers, with a deadline in the past and a client
 	// context that has no "client".
-	id, p = f.invoke(`{}`, map[string]string{
+	id, p = f.Invoke(`{}`, map[string]string{
 		"Lambda-Runtime-Deadline-Ms":    strconv.FormatInt(time.Now().Add(-time.Second).UnixMilli(), 10),
 		"Lambda-Runtime-Client-Context": `{"custom":{"a":1}}`,
 	})
@@ -513,7 +515,7 @@ func TestContext(t *testing.T) {
 	}
 
 	// No client context at all: None.
-	_, p = f.invoke(`{}`, nil)
+	_, p = f.Invoke(`{}`, nil)
 	got = nil
 	_ = json.Unmarshal(p.Body, &got)
 	if v, ok := got["client_context"]; !ok || v != nil {
@@ -525,14 +527,14 @@ func TestContext(t *testing.T) {
 // print() unchanged, the request id "" during init.
 func TestLoggingText(t *testing.T) {
 	t.Parallel()
-	f := start(t, "logging", "app.levels")
+	f := python3.Start(t, "logging", "app.levels")
 	before := time.Now().Add(-time.Second)
-	id, p := f.invoke(`{}`, nil)
+	id, p := f.Invoke(`{}`, nil)
 	after := time.Now().Add(time.Second)
 	if string(p.Body) != `"ok"` {
 		t.Fatalf("body %s", p.Body)
 	}
-	file := filepath.Join(f.dir, "app.py")
+	file := filepath.Join(f.Dir, "app.py")
 	L := func(level, msg string) string { return "[" + level + "]\t<ts>\t" + id + "\t" + msg }
 	want := []string{
 		"[INFO]\t<ts>\t\tinit log", // request id "" before the first invoke
@@ -589,8 +591,8 @@ func TestLogLevel(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			f := start(t, "jsonlog", "app.handler", c.env...)
-			id, p := f.invoke(`{}`, nil)
+			f := python3.Start(t, "jsonlog", "app.handler", c.env...)
+			id, p := f.Invoke(`{}`, nil)
 			var got []string
 			for _, s := range p.Output {
 				if l, ok := parseLogLine(s); ok && l.RequestID == id {
@@ -609,9 +611,9 @@ func TestLogLevel(t *testing.T) {
 // fields; null fields dropped; the unhandled error as one JSON line.
 func TestLoggingJSON(t *testing.T) {
 	t.Parallel()
-	f := start(t, "jsonlog", "app.handler", "AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL=INFO")
+	f := python3.Start(t, "jsonlog", "app.handler", "AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL=INFO")
 	before := time.Now().Add(-time.Second)
-	id, p := f.invoke(`{}`, map[string]string{"Lambda-Runtime-Aws-Tenant-Id": "t-1"})
+	id, p := f.Invoke(`{}`, map[string]string{"Lambda-Runtime-Aws-Tenant-Id": "t-1"})
 	if string(p.Body) != `"ok"` {
 		t.Fatalf("body %s", p.Body)
 	}
@@ -640,7 +642,7 @@ func TestLoggingJSON(t *testing.T) {
 	if !reflect.DeepEqual(plain, []string{"plain print"}) {
 		t.Errorf("non-JSON lines %q", plain)
 	}
-	file := filepath.Join(f.dir, "app.py")
+	file := filepath.Join(f.Dir, "app.py")
 	excLine := lineOf(t, file, `raise KeyError("caught")`)
 	want := []map[string]any{
 		// The INFO level applies from the start; init records have requestId "".
@@ -659,8 +661,8 @@ func TestLoggingJSON(t *testing.T) {
 	}
 
 	// The unhandled error: {"timestamp": "YYYY-MM-DDTHH:MM:SSZ", "level": "ERROR", <error body>}.
-	g := start(t, "jsonlog", "app.fail", "AWS_LAMBDA_LOG_FORMAT=JSON")
-	id, p = g.invoke(`{}`, nil)
+	g := python3.Start(t, "jsonlog", "app.fail", "AWS_LAMBDA_LOG_FORMAT=JSON")
+	id, p = g.Invoke(`{}`, nil)
 	e := decodeErrBody(t, p.Body)
 	body := encodeErrBody(e)
 	re := regexp.MustCompile(`^\{"timestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "level": "ERROR", ` + regexp.QuoteMeta(body[1:]) + `$`)
@@ -684,9 +686,9 @@ func TestOutputBeforeResponse(t *testing.T) {
 	t.Parallel()
 	t.Run("big", func(t *testing.T) {
 		t.Parallel()
-		f := start(t, "logging", "app.big")
+		f := python3.Start(t, "logging", "app.big")
 		for i := 0; i < 2; i++ {
-			id, p := f.invoke(`{}`, nil)
+			id, p := f.Invoke(`{}`, nil)
 			var prints, logs int
 			for _, s := range p.Output {
 				if strings.HasPrefix(s, "print line ") {
@@ -702,16 +704,16 @@ func TestOutputBeforeResponse(t *testing.T) {
 	})
 	t.Run("buffered-stdout", func(t *testing.T) {
 		t.Parallel()
-		f := start(t, "logging", "app.buffered")
-		_, p := f.invoke(`{}`, nil)
+		f := python3.Start(t, "logging", "app.buffered")
+		_, p := f.Invoke(`{}`, nil)
 		if p.Kind != "response" || !contains(p.Output, "held in a buffer") {
 			t.Errorf("%s %s, output %q", p.Kind, p.Body, p.Output)
 		}
 	})
 	t.Run("error", func(t *testing.T) {
 		t.Parallel()
-		f := start(t, "logging", "app.fail")
-		id, p := f.invoke(`{}`, nil)
+		f := python3.Start(t, "logging", "app.fail")
+		id, p := f.Invoke(`{}`, nil)
 		n := len(p.Output)
 		if p.Kind != "error" || n < 2 || !strings.HasSuffix(p.Output[n-2], "\t"+id+"\tbefore failure") ||
 			!strings.HasPrefix(p.Output[n-1], "[ERROR] ValueError: logged failure\rTraceback (most recent call last):\r") {
@@ -731,18 +733,18 @@ func TestHandlerSysExit(t *testing.T) {
 	}{{"app.exit3", 3}, {"app.exit0", 0}} {
 		t.Run(c.handler, func(t *testing.T) {
 			t.Parallel()
-			f := start(t, "errors", c.handler)
-			f.send(event{ID: newID(), Body: `{}`})
-			if code := f.waitExit(); code != c.code {
+			f := python3.Start(t, "errors", c.handler)
+			f.Send(runtimetest.Event{ID: runtimetest.NewID(), Body: `{}`})
+			if code := f.WaitExit(); code != c.code {
 				t.Errorf("exit code %d, want %d", code, c.code)
 			}
 			select {
-			case p := <-f.posts:
+			case p := <-f.Posts():
 				t.Errorf("unexpected POST %s %s", p.Kind, p.Body)
 			default:
 			}
-			if c.code == 3 && !contains(f.output(), "about to exit") {
-				t.Errorf("output %q", f.output())
+			if c.code == 3 && !contains(f.Output(), "about to exit") {
+				t.Errorf("output %q", f.Output())
 			}
 		})
 	}
@@ -751,11 +753,11 @@ func TestHandlerSysExit(t *testing.T) {
 // runtime.md 1.3: a 5xx from the Runtime API means "exit promptly".
 func TestRuntimeAPIFailure(t *testing.T) {
 	t.Parallel()
-	f := startOpts(t, "seed", "lambda_function.lambda_handler", fnOpts{nextStatus: 500})
-	if code := f.waitExit(); code != 1 {
+	f := python3.StartOpts(t, "seed", "lambda_function.lambda_handler", runtimetest.Options{NextStatus: 500})
+	if code := f.WaitExit(); code != 1 {
 		t.Errorf("exit code %d, want 1", code)
 	}
-	out := f.output()
+	out := f.Output()
 	if len(out) != 1 || !strings.HasPrefix(out[0], "kindling-python-bootstrap: GET /2018-06-01/runtime/invocation/next: HTTP 500") {
 		t.Errorf("output %q", out)
 	}
@@ -766,9 +768,9 @@ func TestRuntimeAPIFailure(t *testing.T) {
 // choice, not a requirement).
 func TestConnectionClose(t *testing.T) {
 	t.Parallel()
-	f := startOpts(t, "counter", "app.handler", fnOpts{closeConns: true})
+	f := python3.StartOpts(t, "counter", "app.handler", runtimetest.Options{CloseConns: true})
 	for i := 1; i <= 3; i++ {
-		_, p := f.invoke(`{}`, nil)
+		_, p := f.Invoke(`{}`, nil)
 		if !strings.HasPrefix(string(p.Body), `{"count": `+strconv.Itoa(i)+`,`) {
 			t.Errorf("invoke %d: %s %s", i, p.Kind, p.Body)
 		}
@@ -778,11 +780,11 @@ func TestConnectionClose(t *testing.T) {
 // Without AWS_LAMBDA_RUNTIME_API there is nothing to talk to.
 func TestNoRuntimeAPI(t *testing.T) {
 	t.Parallel()
-	f := start(t, "seed", "lambda_function.lambda_handler", "AWS_LAMBDA_RUNTIME_API=")
-	if code := f.waitExit(); code != 1 {
+	f := python3.Start(t, "seed", "lambda_function.lambda_handler", "AWS_LAMBDA_RUNTIME_API=")
+	if code := f.WaitExit(); code != 1 {
 		t.Errorf("exit code %d, want 1", code)
 	}
-	if out := f.output(); !reflect.DeepEqual(out, []string{"kindling-python-bootstrap: AWS_LAMBDA_RUNTIME_API is not set"}) {
+	if out := f.Output(); !reflect.DeepEqual(out, []string{"kindling-python-bootstrap: AWS_LAMBDA_RUNTIME_API is not set"}) {
 		t.Errorf("output %q", out)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kindling-dev/kindling/internal/runtimes/runtimetest"
 )
 
 // Start-up cost, for comparison with the bare interpreter:
@@ -18,7 +20,7 @@ import (
 // BenchmarkPythonPass is the floor: `python3 -c pass`, with and without the
 // flags of Args.
 func BenchmarkPythonPass(b *testing.B) {
-	requirePython(b)
+	python3.Require(b)
 	for _, flags := range [][]string{nil, {"-u", "-s", "-B"}} {
 		b.Run("flags="+strings.Join(flags, ""), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -33,7 +35,7 @@ func BenchmarkPythonPass(b *testing.B) {
 // BenchmarkStartToFirstNext measures process start to the first GET /next
 // (the end of Init, runtime.md 2.3) for the seed function.
 func BenchmarkStartToFirstNext(b *testing.B) {
-	requirePython(b)
+	python3.Require(b)
 	dir, _ := filepath.Abs("testdata/seed")
 	bootstrap := filepath.Join(b.TempDir(), BootstrapName)
 	if err := os.WriteFile(bootstrap, Bootstrap, 0o644); err != nil {
@@ -64,7 +66,7 @@ func BenchmarkStartToFirstNext(b *testing.B) {
 		select {
 		case <-ready:
 			total += time.Since(begin)
-		case <-time.After(waitTime):
+		case <-time.After(runtimetest.WaitTime):
 			b.Fatal("no /next")
 		}
 		_ = cmd.Process.Kill()
