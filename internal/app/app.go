@@ -20,7 +20,6 @@ import (
 	"github.com/kindling-dev/kindling/internal/api"
 	"github.com/kindling-dev/kindling/internal/async"
 	"github.com/kindling-dev/kindling/internal/auth"
-	"github.com/kindling-dev/kindling/internal/awserr"
 	"github.com/kindling-dev/kindling/internal/cgroup"
 	"github.com/kindling-dev/kindling/internal/codepkg"
 	"github.com/kindling-dev/kindling/internal/config"
@@ -133,17 +132,13 @@ func Serve(ctx context.Context, args []string, getenv func(string) string, stder
 	reg.OnChange(func(name string, fn *lambda.Function) { retire(mgr, name, fn) })
 	fns.SetProvisionStatus(inv.ProvisionStatus)
 
-	workers, err := async.StartWorkers(ctx, queue, cfg.AsyncWorkers, func(ctx context.Context, ev invoke.QueuedEvent) error {
-		out, executed, err := inv.RunEvent(ctx, ev)
-		if errors.Is(err, sandbox.ErrClosed) || awserr.Is(err, awserr.TooManyRequests) {
-			return async.ErrRetryLater // throttled or stopping: back to the queue
-		}
-		if err != nil {
-			return err
-		}
-		log.Debug("async event done", "function", ev.Function, "request_id", ev.RequestID, "version", executed, "error", out.FunctionError)
-		return nil
-	}, log)
+	records, err := async.OpenRecords(ctx, engine.JS, cfg.AsyncRetention)
+	if err != nil {
+		return err
+	}
+	processor := &async.Processor{Functions: reg, Runner: inv, Queue: queue, Records: records,
+		Region: cfg.Region, Account: cfg.AccountID, Scale: cfg.AsyncTimeScale, Log: log}
+	workers, err := async.StartWorkers(ctx, queue, cfg.AsyncWorkers, processor.Process, log)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ package async
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -71,7 +70,7 @@ func (q *Queue) Enqueue(ctx context.Context, ev invoke.QueuedEvent) error {
 // Workers pull events from the stream and run them.
 type Workers struct {
 	q     *Queue
-	run   func(ctx context.Context, ev invoke.QueuedEvent) error
+	run   Handler
 	log   *slog.Logger
 	limit int
 	cons  jetstream.ConsumeContext
@@ -79,8 +78,12 @@ type Workers struct {
 	slots chan struct{}
 }
 
+// Handler processes one delivery of an event (delivery counts from 1) and
+// returns 0 when it is finished, or how long to wait before redelivering it.
+type Handler func(ctx context.Context, ev invoke.QueuedEvent, delivery int) time.Duration
+
 // StartWorkers starts consuming with at most limit events running at once.
-func StartWorkers(ctx context.Context, q *Queue, limit int, run func(ctx context.Context, ev invoke.QueuedEvent) error, log *slog.Logger) (*Workers, error) {
+func StartWorkers(ctx context.Context, q *Queue, limit int, run Handler, log *slog.Logger) (*Workers, error) {
 	c, err := q.stream.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
 		Durable:       consumerName,
 		AckPolicy:     jetstream.AckExplicitPolicy,
@@ -124,24 +127,21 @@ func (w *Workers) handle(msg jetstream.Msg) {
 				}
 			}
 		}()
-		err := w.run(context.Background(), m.QueuedEvent)
-		close(done)
-		if err != nil && errors.Is(err, ErrRetryLater) {
-			_ = msg.NakWithDelay(time.Second)
-			return
+		delivery := 1
+		if md, err := msg.Metadata(); err == nil {
+			delivery = int(md.NumDelivered)
 		}
-		if err != nil {
-			w.log.Warn("async event failed", "function", m.Function, "request_id", m.RequestID, "err", err)
+		again := w.run(context.Background(), m.QueuedEvent, delivery)
+		close(done)
+		if again > 0 {
+			_ = msg.NakWithDelay(again)
+			return
 		}
 		if err := msg.DoubleAck(context.Background()); err != nil {
 			w.log.Error("ack async event", "request_id", m.RequestID, "err", err)
 		}
 	}()
 }
-
-// ErrRetryLater asks for the event to be delivered again shortly (the
-// node is shutting down, or the platform could not run it).
-var ErrRetryLater = errors.New("retry later")
 
 // Stop stops pulling new events and waits for running ones (until ctx ends).
 func (w *Workers) Stop(ctx context.Context) {

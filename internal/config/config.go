@@ -30,8 +30,12 @@ type Config struct {
 	AsyncWorkers int
 	// AccountConcurrency is the account's concurrent executions limit.
 	AccountConcurrency int
-	SyncAlways         bool
-	LogLevel           string
+	// AsyncTimeScale multiplies async delays and ages; AsyncRetention
+	// bounds how long async records are kept.
+	AsyncTimeScale float64
+	AsyncRetention time.Duration
+	SyncAlways     bool
+	LogLevel       string
 	// Isolation is "auto" (jail environments when running as root) or "off".
 	Isolation string
 	// MemoryBudgetMB caps the MemorySize sum of live environments.
@@ -84,6 +88,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	})
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 10*time.Minute, "how long an idle environment stays warm")
 	fs.IntVar(&c.AsyncWorkers, "async-workers", 32, "async events run at once on this node")
+	fs.Float64Var(&c.AsyncTimeScale, "async-time-scale", 1, "multiply every async retry delay, backoff and event-age limit (e.g. 0.01 for tests and demos)")
+	fs.DurationVar(&c.AsyncRetention, "async-retention", 24*time.Hour, "how long async event status, failed events and destination records are kept")
 	fs.IntVar(&c.AccountConcurrency, "account-concurrency", 1000, "the account's concurrent executions limit (per node)")
 	fs.BoolVar(&c.SyncAlways, "sync-always", false, "fsync every JetStream write (embedded server)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
@@ -147,6 +153,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Isolation != "auto" && c.Isolation != "off" {
 		return fmt.Errorf("--isolation %q: want auto or off", c.Isolation)
+	}
+	if c.AsyncTimeScale <= 0 || c.AsyncTimeScale > 1 {
+		return fmt.Errorf("--async-time-scale %v: want 0 < scale <= 1", c.AsyncTimeScale)
+	}
+	if c.AsyncRetention < time.Minute {
+		return errors.New("--async-retention must be at least 1m")
 	}
 	if c.AsyncWorkers < 1 {
 		return errors.New("--async-workers must be at least 1")

@@ -145,6 +145,7 @@ func (s *Service) DeleteAlias(ctx context.Context, ref lambda.FunctionRef, name 
 		for i, a := range fn.Aliases {
 			if a.Config.Name == name {
 				fn.Aliases = append(fn.Aliases[:i], fn.Aliases[i+1:]...)
+				delete(fn.EventInvokeConfigs, name) // per-qualifier config goes with the alias
 				return nil
 			}
 		}

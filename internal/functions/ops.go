@@ -665,6 +665,7 @@ func (s *Service) Delete(ctx context.Context, ref lambda.FunctionRef) error {
 				"Unable to delete version because the following aliases reference it: [%s]", strings.Join(names, ", "))
 		}
 		fn.Versions = append(fn.Versions[:idx], fn.Versions[idx+1:]...)
+		delete(fn.EventInvokeConfigs, q) // per-qualifier config goes with the version
 		return nil
 	})
 	if errors.Is(err, errUnchanged) {

@@ -48,6 +48,11 @@ type Function struct {
 	ReservedConcurrency *int              `json:"reservedConcurrency,omitempty"`
 	// Provisioned maps a version or alias to its provisioned concurrency.
 	Provisioned map[string]Provisioned `json:"provisioned,omitempty"`
+	// EventInvokeConfigs maps a qualifier ("$LATEST" for the unqualified
+	// function, a version or an alias) to its asynchronous-invocation
+	// config. Configs are per qualifier and not copied to new versions
+	// (reference/lambda-api.md §6.2, §10.1 item 16).
+	EventInvokeConfigs map[string]EventInvokeConfig `json:"eventInvokeConfigs,omitempty"`
 	// Settling is the non-empty id of the pending state transition
 	// (Pending->Active or InProgress->Successful) that a node is running.
 	Settling string `json:"settling,omitempty"`
