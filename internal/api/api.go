@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/kindling-dev/kindling/internal/async"
 	"github.com/kindling-dev/kindling/internal/awserr"
 	"github.com/kindling-dev/kindling/internal/functions"
 	"github.com/kindling-dev/kindling/internal/invoke"
@@ -31,16 +32,18 @@ const (
 
 // API is the HTTP front end of one node.
 type API struct {
-	fns  *functions.Service
-	inv  *invoke.Invoker
-	code *store.CodeStore
-	log  *slog.Logger
-	mux  *http.ServeMux
+	fns     *functions.Service
+	inv     *invoke.Invoker
+	code    *store.CodeStore
+	queue   *async.Queue
+	records *async.Records
+	log     *slog.Logger
+	mux     *http.ServeMux
 }
 
 // New builds the API and its routes.
-func New(fns *functions.Service, inv *invoke.Invoker, code *store.CodeStore, log *slog.Logger) *API {
-	a := &API{fns: fns, inv: inv, code: code, log: log, mux: http.NewServeMux()}
+func New(fns *functions.Service, inv *invoke.Invoker, code *store.CodeStore, queue *async.Queue, records *async.Records, log *slog.Logger) *API {
+	a := &API{fns: fns, inv: inv, code: code, queue: queue, records: records, log: log, mux: http.NewServeMux()}
 	a.routes()
 	return a
 }
@@ -81,6 +84,11 @@ func (a *API) routes() {
 	h("DELETE /2017-03-31/tags/{arn}", a.untagResource)
 	h("GET /2017-03-31/tags/{arn}", a.listTags)
 	h("GET /_kindling/v1/code/{key}", a.codeDownload)
+	h("GET /_kindling/v1/async/events/{id}", a.asyncStatus)
+	h("GET /_kindling/v1/functions/{name}/async/failed", a.asyncFailed)
+	h("POST /_kindling/v1/functions/{name}/async/redrive", a.asyncRedrive)
+	h("GET /_kindling/v1/functions/{name}/async/queue", a.asyncQueue)
+	h("GET /_kindling/v1/destinations/{arn}/messages", a.destinationMessages)
 	a.mux.HandleFunc("GET /_kindling/health", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))

@@ -144,7 +144,7 @@ func Serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 
 	srv := &http.Server{
-		Handler:           api.New(fns, inv, code, log),
+		Handler:           api.New(fns, inv, code, queue, records, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

@@ -61,7 +61,12 @@ func (q *Queue) Enqueue(ctx context.Context, ev invoke.QueuedEvent) error {
 	if err != nil {
 		return fmt.Errorf("encode event: %w", err)
 	}
-	if _, err := q.js.Publish(ctx, subjectBase+ev.Function, b, jetstream.WithMsgID(ev.RequestID)); err != nil {
+	// The message id deduplicates a retried publish of the same accept.
+	id := ev.RequestID
+	if ev.Redrive > 0 {
+		id = fmt.Sprintf("%s#redrive-%d", ev.RequestID, ev.Redrive)
+	}
+	if _, err := q.js.Publish(ctx, subjectBase+ev.Function, b, jetstream.WithMsgID(id)); err != nil {
 		return fmt.Errorf("publish event: %w", err)
 	}
 	return nil

@@ -70,7 +70,7 @@ func (p *Processor) Process(ctx context.Context, ev invoke.QueuedEvent, delivery
 	if err != nil {
 		p.Log.Warn("async status", "request_id", ev.RequestID, "err", err)
 	}
-	st.RequestID, st.Function, st.Qualifier, st.Accepted = ev.RequestID, ev.Function, ev.Qualifier, ev.Accepted
+	st.RequestID, st.Function, st.Qualifier, st.Accepted, st.Redrives = ev.RequestID, ev.Function, ev.Qualifier, ev.Accepted, ev.Redrive
 	fn, ok := p.Functions.Get(ev.Function)
 	if !ok {
 		p.finish(ctx, &st, ev, "FunctionNotFound", nil, "")
@@ -128,6 +128,9 @@ func (p *Processor) finish(ctx context.Context, st *Status, ev invoke.QueuedEven
 		p.deliver(ctx, fn, st, ev, cond, out, executed)
 	}
 	p.put(ctx, *st)
+	if err := p.Records.putFailed(ctx, *st); err != nil {
+		p.Log.Error("keep failed event", "request_id", ev.RequestID, "err", err)
+	}
 	p.Log.Warn("async event failed", "function", ev.Function, "request_id", ev.RequestID, "condition", cond,
 		"attempts", st.Attempts, "destination", st.Destination)
 }

@@ -13,6 +13,7 @@ import (
 
 const (
 	statusBucket      = "kindling_async_status"
+	failedBucket      = "kindling_async_failed"
 	destinationStream = "KINDLING_DESTINATIONS"
 	destinationBase   = "kindling.dest."
 )
@@ -44,14 +45,18 @@ type Status struct {
 	Destination string `json:"destination,omitempty"`
 	// Payload is kept for failed events, so they can be redriven.
 	Payload []byte `json:"payload,omitempty"`
+	// Redrives counts how often the event was sent back after failing.
+	Redrives int `json:"redrives,omitempty"`
 }
 
 // Records keeps per-event status (a KV bucket with a TTL) and the records
 // sent to destinations that are not functions (a stream, one subject per
 // destination ARN).
 type Records struct {
-	kv jetstream.KeyValue
-	js jetstream.JetStream
+	kv     jetstream.KeyValue
+	failed jetstream.KeyValue // "<function>.<request id>" -> Status, for listing and redrive
+	js     jetstream.JetStream
+	dest   jetstream.Stream
 }
 
 // OpenRecords creates the status bucket and the destinations stream.
@@ -66,17 +71,29 @@ func OpenRecords(ctx context.Context, js jetstream.JetStream, retention time.Dur
 	if err != nil {
 		return nil, fmt.Errorf("open async status: %w", err)
 	}
-	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	failed, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket:       failedBucket,
+		Description:  "Kindling failed async events by function, for inspection and redrive",
+		TTL:          retention,
+		Storage:      jetstream.FileStorage,
+		History:      1,
+		MaxValueSize: 4 << 20,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open failed events: %w", err)
+	}
+	dest, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:        destinationStream,
 		Description: "Records for SQS/SNS/EventBridge/S3 destinations and dead-letter queues",
 		Subjects:    []string{destinationBase + ">"},
 		MaxAge:      retention,
 		Storage:     jetstream.FileStorage,
 		MaxMsgSize:  8 << 20,
-	}); err != nil {
+	})
+	if err != nil {
 		return nil, fmt.Errorf("open destinations stream: %w", err)
 	}
-	return &Records{kv: kv, js: js}, nil
+	return &Records{kv: kv, failed: failed, js: js, dest: dest}, nil
 }
 
 // Get returns the status of requestID; ok is false when none is recorded.

@@ -42,6 +42,8 @@ type QueuedEvent struct {
 	Qualifier string    `json:"qualifier,omitempty"`
 	Payload   []byte    `json:"payload"`
 	Accepted  time.Time `json:"accepted"`
+	// Redrive counts how often a failed event was sent back to the queue.
+	Redrive int `json:"redrive,omitempty"`
 }
 
 // Settler waits for a function's pending transition to end.

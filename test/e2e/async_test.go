@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
 
 // recorderJS logs every event it receives on one line, so destination
@@ -156,5 +160,83 @@ func TestAsyncZeroReservedAndEventAge(t *testing.T) {
 	eventually(t, 20*time.Second, "the EventAgeExceeded record", func() bool { rec = recordFor(s, "recorder", id); return rec != nil })
 	if rc := rec["requestContext"].(map[string]any); rc["condition"] != "EventAgeExceeded" || rc["approximateInvokeCount"].(float64) < 1 || rc["approximateInvokeCount"].(float64) > 2 {
 		t.Fatalf("record %v", rec)
+	}
+}
+
+// Every failed event can be inspected and redriven; per-event status and
+// queue depth are visible; records for SQS-like destinations and the DLQ
+// are kept in a queue a user can read (the async issue, "What none of the
+// peers has").
+func TestAsyncInspectRedriveAndQueues(t *testing.T) {
+	s := asyncServer(t)
+	defer s.stop()
+	name := "flaky"
+	createFn(t, s, name, zipOf(t, map[string]string{"index.js": failingJS}), func(in *lambda.CreateFunctionInput) {
+		in.DeadLetterConfig = &types.DeadLetterConfig{TargetArn: aws.String("arn:aws:sqs:us-east-1:000000000000:flaky-dlq")}
+	})
+	putEventConfig(t, s, name, map[string]any{"MaximumRetryAttempts": 0})
+	id := invokeEvent(t, s, name, `{"k":"v"}`)
+
+	var st map[string]any
+	eventually(t, 20*time.Second, "the event to fail", func() bool {
+		r := signedCall(t, s, "GET", "/_kindling/v1/async/events/"+id, nil, nil)
+		if r.status != 200 {
+			return false
+		}
+		st = r.obj(t)
+		return st["state"] == "failed"
+	})
+	if st["attempts"] != float64(1) || st["condition"] != "RetriesExhausted" || st["destination"] != "arn:aws:sqs:us-east-1:000000000000:flaky-dlq" {
+		t.Fatalf("status %v", st)
+	}
+	// reference/lambda-api.md §6.4: the DLQ message body is the original
+	// event, with RequestID, ErrorCode and ErrorMessage attributes.
+	r := signedCall(t, s, "GET", "/_kindling/v1/destinations/arn:aws:sqs:us-east-1:000000000000:flaky-dlq/messages", nil, nil)
+	msgs, _ := r.obj(t)["Messages"].([]any)
+	if len(msgs) != 1 {
+		t.Fatalf("DLQ: %s", r.body)
+	}
+	m := msgs[0].(map[string]any)
+	attrs := m["attributes"].(map[string]any)
+	if b, _ := json.Marshal(m["body"]); string(b) != `{"k":"v"}` || attrs["RequestID"] != id || attrs["ErrorCode"] != "200" ||
+		!strings.Contains(attrs["ErrorMessage"].(string), "always fails") {
+		t.Fatalf("DLQ message %v", m)
+	}
+
+	r = signedCall(t, s, "GET", "/_kindling/v1/functions/"+name+"/async/failed", nil, nil)
+	failed, _ := r.obj(t)["FailedEvents"].([]any)
+	if len(failed) != 1 || failed[0].(map[string]any)["requestId"] != id {
+		t.Fatalf("failed events: %s", r.body)
+	}
+	// Redrive: the same request id runs again, and fails again.
+	r = signedJSON(t, s, "POST", "/_kindling/v1/functions/"+name+"/async/redrive", map[string]any{"RequestIds": []string{id}})
+	if ids, _ := r.obj(t)["Redriven"].([]any); len(ids) != 1 || ids[0] != id {
+		t.Fatalf("redrive: %s", r.body)
+	}
+	eventually(t, 20*time.Second, "the redriven event to run and fail again", func() bool {
+		return strings.Count(s.log.String(), "["+name+" "+id+"] START RequestId: "+id) == 2 &&
+			signedCall(t, s, "GET", "/_kindling/v1/async/events/"+id, nil, nil).obj(t)["state"] == "failed"
+	})
+	st = signedCall(t, s, "GET", "/_kindling/v1/async/events/"+id, nil, nil).obj(t)
+	if st["redrives"] != float64(1) {
+		t.Fatalf("status after redrive %v", st)
+	}
+
+	// Queue depth and the age of the oldest waiting event.
+	slow := "slow-drain"
+	createFn(t, s, slow, zipOf(t, map[string]string{"index.js": `exports.handler = async () => { await new Promise(r => setTimeout(r, 1500)); };`}))
+	signedJSON(t, s, "PUT", concurrencyPath("2017-10-31", slow), map[string]int{"ReservedConcurrentExecutions": 1})
+	for i := 0; i < 4; i++ {
+		invokeEvent(t, s, slow, `{}`)
+	}
+	q := signedCall(t, s, "GET", "/_kindling/v1/functions/"+slow+"/async/queue", nil, nil).obj(t)
+	if q["depth"].(float64) < 2 || q["oldestAgeSeconds"].(float64) < 0 {
+		t.Fatalf("queue %v", q)
+	}
+	eventually(t, 30*time.Second, "the queue to drain", func() bool {
+		return signedCall(t, s, "GET", "/_kindling/v1/functions/"+slow+"/async/queue", nil, nil).obj(t)["depth"] == float64(0)
+	})
+	if r := signedCall(t, s, "GET", "/_kindling/v1/async/events/00000000-0000-0000-0000-000000000000", nil, nil); r.status != 404 {
+		t.Fatalf("unknown request id: %d", r.status)
 	}
 }
