@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/kindling-dev/kindling/internal/async"
 	"github.com/kindling-dev/kindling/internal/awserr"
 	"github.com/kindling-dev/kindling/internal/lambda"
 )
@@ -19,8 +20,16 @@ func (a *API) asyncStatus(w http.ResponseWriter, r *http.Request) error {
 		return awserr.Internal(err)
 	}
 	if !ok {
-		return awserr.Newf(awserr.ResourceNotFound,
-			"No status for request id %s: it is unknown, older than the retention period, or accepted and not yet picked up by a worker.", id)
+		ev, queued, err := a.queue.Find(r.Context(), id)
+		if err != nil {
+			return awserr.Internal(err)
+		}
+		if !queued {
+			return awserr.Newf(awserr.ResourceNotFound,
+				"No event with request id %s: it is unknown, or older than the retention period.", id)
+		}
+		st = async.Status{RequestID: ev.RequestID, Function: ev.Function, Qualifier: ev.Qualifier,
+			State: async.StateQueued, Accepted: ev.Accepted}
 	}
 	st.Payload = nil
 	return writeJSON(w, http.StatusOK, st)

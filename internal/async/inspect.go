@@ -156,3 +156,33 @@ func (r *Records) Messages(ctx context.Context, arn string, max int) ([]Destinat
 	}
 	return out, nil
 }
+
+// findLimit bounds how many waiting events a status lookup reads.
+const findLimit = 20000
+
+// Find looks for an accepted event still waiting in the queue (no worker
+// has recorded a status for it yet). It reads the stream message by
+// message (a work-queue stream allows no second consumer), so it is for
+// status lookups, not hot paths.
+func (q *Queue) Find(ctx context.Context, requestID string) (invoke.QueuedEvent, bool, error) {
+	info, err := q.stream.Info(ctx)
+	if err != nil {
+		return invoke.QueuedEvent{}, false, fmt.Errorf("queue info: %w", err)
+	}
+	seq := info.State.FirstSeq
+	for n := 0; n < findLimit && info.State.Msgs > 0 && seq <= info.State.LastSeq; n++ {
+		msg, err := q.stream.GetMsg(ctx, seq, jetstream.WithGetMsgSubject(subjectBase+">"))
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			break
+		}
+		if err != nil {
+			return invoke.QueuedEvent{}, false, fmt.Errorf("scan queue: %w", err)
+		}
+		var m message
+		if json.Unmarshal(msg.Data, &m) == nil && m.RequestID == requestID {
+			return m.QueuedEvent, true, nil
+		}
+		seq = msg.Sequence + 1
+	}
+	return invoke.QueuedEvent{}, false, nil
+}

@@ -240,3 +240,23 @@ func TestAsyncInspectRedriveAndQueues(t *testing.T) {
 		t.Fatalf("unknown request id: %d", r.status)
 	}
 }
+
+// An accepted event no worker has taken yet reports "queued".
+func TestAsyncQueuedStatus(t *testing.T) {
+	s := startServer(t, t.TempDir(), "--async-workers", "1")
+	defer s.stop()
+	name := "one-at-a-time"
+	createFn(t, s, name, zipOf(t, map[string]string{"index.js": `exports.handler = async () => { await new Promise(r => setTimeout(r, 2000)); };`}))
+	first := invokeEvent(t, s, name, `{}`)
+	eventually(t, 10*time.Second, "the first event to run", func() bool {
+		return signedCall(t, s, "GET", "/_kindling/v1/async/events/"+first, nil, nil).obj(t)["state"] == "running"
+	})
+	second := invokeEvent(t, s, name, `{}`)
+	st := signedCall(t, s, "GET", "/_kindling/v1/async/events/"+second, nil, nil).obj(t)
+	if st["state"] != "queued" || st["function"] != name {
+		t.Fatalf("second event: %v", st)
+	}
+	eventually(t, 20*time.Second, "both to succeed", func() bool {
+		return signedCall(t, s, "GET", "/_kindling/v1/async/events/"+second, nil, nil).obj(t)["state"] == "succeeded"
+	})
+}
