@@ -257,11 +257,18 @@ func (r *runner) run(ctx context.Context, args []string) error {
 				r.printOpHelp(op, buildArgTable(op), "")
 				return nil
 			}
+			if c := kindlingCommandByName(opArgs[0]); c != nil {
+				r.printKindlingHelp(c)
+				return nil
+			}
 		}
 		r.printMainHelp()
 		return nil
 	case "wait":
 		return r.runWait(ctx, opArgs)
+	}
+	if c := kindlingCommandByName(cmd); c != nil {
+		return r.runKindling(ctx, c, opArgs)
 	}
 	op := operationByCLIName(cmd)
 	if op == nil {

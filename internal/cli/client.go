@@ -183,7 +183,25 @@ func (r *runner) newClient(ctx context.Context) (*lambda.Client, error) {
 	if r.g.region != "" && !validRegion(r.g.region) {
 		return nil, generalError(fmt.Sprintf("Provided region_name '%s' doesn't match a supported format.", r.g.region))
 	}
-	hc := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+	opts := lambda.Options{
+		Region:           region,
+		Credentials:      creds,
+		BaseEndpoint:     aws.String(r.endpoint()),
+		HTTPClient:       r.httpClient(),
+		RetryMaxAttempts: 3,
+		RetryMode:        aws.RetryModeStandard,
+	}
+	if r.g.debug {
+		opts.ClientLogMode = aws.LogRequestWithBody | aws.LogResponseWithBody | aws.LogRetries
+		opts.Logger = logging.NewStandardLogger(r.stderr)
+	}
+	return lambda.New(opts), nil
+}
+
+// httpClient is the HTTP client of every request: --cli-read-timeout,
+// --cli-connect-timeout, --no-verify-ssl and --ca-bundle applied.
+func (r *runner) httpClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 		if r.g.readTimeout > 0 {
 			t.ResponseHeaderTimeout = time.Duration(r.g.readTimeout) * time.Second
 		}
@@ -205,19 +223,6 @@ func (r *runner) newClient(ctx context.Context) (*lambda.Client, error) {
 			d.Timeout = time.Duration(r.g.connectTimeout) * time.Second
 		}
 	})
-	opts := lambda.Options{
-		Region:           region,
-		Credentials:      creds,
-		BaseEndpoint:     aws.String(r.endpoint()),
-		HTTPClient:       hc,
-		RetryMaxAttempts: 3,
-		RetryMode:        aws.RetryModeStandard,
-	}
-	if r.g.debug {
-		opts.ClientLogMode = aws.LogRequestWithBody | aws.LogResponseWithBody | aws.LogRetries
-		opts.Logger = logging.NewStandardLogger(r.stderr)
-	}
-	return lambda.New(opts), nil
 }
 
 func validRegion(s string) bool {

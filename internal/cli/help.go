@@ -23,6 +23,8 @@ func (r *runner) printMainHelp() {
 	fmt.Fprintf(w, "  %-38s %s\n", "wait", "Wait until a function reaches a state ("+waiterList()+").")
 	fmt.Fprintf(w, "  %-38s %s\n", "help", "Show this help, or `help <command>`.")
 	fmt.Fprintln(w)
+	r.printKindlingCommands()
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Global options:")
 	for _, l := range []string{
 		"--endpoint-url URL        default: $AWS_ENDPOINT_URL_LAMBDA, $AWS_ENDPOINT_URL, else " + DefaultEndpoint,

@@ -127,6 +127,7 @@ func commandNames() []string {
 	for _, op := range modelOperations {
 		names = append(names, op.CLIName)
 	}
+	names = append(names, kindlingCommandNames()...)
 	sort.Strings(names)
 	return append(names, "wait", "help")
 }
