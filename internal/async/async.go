@@ -24,7 +24,7 @@ const (
 	schema       = 1
 	// ackWait is how long a worker may stay silent before the event is
 	// handed to another worker; running events send progress well within it.
-	ackWait = 30 * time.Second
+	ackWait = 10 * time.Second
 )
 
 // message is the stored form of an event.
