@@ -45,10 +45,7 @@ func routing(rc *lambda.RoutingConfig) *lambda.RoutingConfig {
 
 // CreateAlias implements CreateAlias.
 func (s *Service) CreateAlias(ctx context.Context, ref lambda.FunctionRef, in *lambda.CreateAliasInput) (lambda.AliasConfiguration, error) {
-	if err := lambda.ValidateAliasName(in.Name); err != nil {
-		return lambda.AliasConfiguration{}, err
-	}
-	if err := lambda.ValidateRoutingConfig(in.FunctionVersion, in.RoutingConfig); err != nil {
+	if err := lambda.ValidateCreateAlias(in); err != nil {
 		return lambda.AliasConfiguration{}, err
 	}
 	if _, ok := s.reg.Get(ref.Name); !ok {
@@ -97,11 +94,19 @@ func (s *Service) GetAlias(ctx context.Context, ref lambda.FunctionRef, name str
 
 // UpdateAlias implements UpdateAlias.
 func (s *Service) UpdateAlias(ctx context.Context, ref lambda.FunctionRef, name string, in *lambda.UpdateAliasInput) (lambda.AliasConfiguration, error) {
-	if _, err := s.get(ref.Name); err != nil {
+	fn, err := s.get(ref.Name)
+	if err != nil {
+		return lambda.AliasConfiguration{}, err
+	}
+	primary := ""
+	if a := fn.FindAlias(name); a != nil {
+		primary = a.Config.FunctionVersion
+	}
+	if err := lambda.ValidateUpdateAlias(in, primary); err != nil {
 		return lambda.AliasConfiguration{}, err
 	}
 	var out lambda.AliasConfiguration
-	_, err := s.reg.Update(ctx, ref.Name, func(fn *lambda.Function) error {
+	_, err = s.reg.Update(ctx, ref.Name, func(fn *lambda.Function) error {
 		a := fn.FindAlias(name)
 		if a == nil {
 			return awserr.Newf(awserr.ResourceNotFound, "Alias not found: %s", s.qarn(fn.Name, name))

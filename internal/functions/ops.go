@@ -415,6 +415,9 @@ func (s *Service) UpdateCode(ctx context.Context, ref lambda.FunctionRef, in *la
 	if ref.Qualifier != "" && ref.Qualifier != lambda.LatestVersion {
 		return lambda.FunctionConfiguration{}, errQualified()
 	}
+	if err := lambda.ValidateUpdateCode(in); err != nil {
+		return lambda.FunctionConfiguration{}, err
+	}
 	if _, err := s.get(ref.Name); err != nil {
 		return lambda.FunctionConfiguration{}, err
 	}
@@ -594,6 +597,9 @@ func mapStoreErr(err error, s *Service, name string) error {
 
 // Publish implements PublishVersion.
 func (s *Service) Publish(ctx context.Context, ref lambda.FunctionRef, in *lambda.PublishVersionInput) (lambda.FunctionConfiguration, error) {
+	if err := lambda.ValidatePublishVersion(in); err != nil {
+		return lambda.FunctionConfiguration{}, err
+	}
 	if ref.Qualifier != "" && ref.Qualifier != lambda.LatestVersion {
 		return lambda.FunctionConfiguration{}, errQualified()
 	}
