@@ -1,6 +1,6 @@
 // Package cgroup gives every execution environment its own control group,
 // on cgroup v1 and cgroup v2, whichever the host offers (detected once at
-// start-up by [Detect]).
+// start-up by [DetectWith]).
 //
 // # Layout
 //
@@ -132,7 +132,7 @@ type features struct {
 }
 
 // Manager creates and finds the environments' cgroups. It is immutable after
-// [Detect] and safe for concurrent use.
+// [DetectWith] and safe for concurrent use.
 type Manager struct {
 	log      *slog.Logger
 	root     string
@@ -147,17 +147,12 @@ type Manager struct {
 	rmdir    func(string) error
 }
 
-// Detect finds the cgroup version and the usable controllers for the
+// DetectWith finds the cgroup version and the usable controllers for the
 // calling process, creates the kindling/<instance> parent directories (on
 // v2 after the delegation step described in the package documentation), and
 // logs one warning naming whatever is missing and what that costs. It
 // never fails: without cgroups the returned Manager reports
 // Available() == false and every Create returns an error.
-func Detect(log *slog.Logger) *Manager {
-	return DetectWith(Options{Logger: log})
-}
-
-// DetectWith is [Detect] with options.
 func DetectWith(o Options) *Manager {
 	m := &Manager{
 		log:      o.Logger,
