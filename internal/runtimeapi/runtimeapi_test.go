@@ -77,16 +77,27 @@ func TestInvocationCycle(t *testing.T) {
 	}
 }
 
-func TestOversizedResponse(t *testing.T) {
+// handedOver starts a server, lets a runtime take event id through /next,
+// and returns the server and the channel of its answer.
+func handedOver(t *testing.T, id string) (*Server, <-chan Result) {
+	t.Helper()
 	s, err := Start(AnyUID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(s.Close)
 	next := nextEvent(t, s)
 	<-s.Ready()
-	answer, _ := s.Dispatch(context.Background(), &Event{RequestID: "big", Payload: []byte(`{}`), Deadline: time.Now().Add(time.Minute)})
+	answer, err := s.Dispatch(context.Background(), &Event{RequestID: id, Payload: []byte(`{}`), Deadline: time.Now().Add(time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	(<-next).Body.Close()
+	return s, answer
+}
+
+func TestOversizedResponse(t *testing.T) {
+	s, answer := handedOver(t, "big")
 	r, err := http.Post(base(s)+"invocation/big/response", "application/json", bytes.NewReader(make([]byte, MaxResponse+1)))
 	if err != nil || r.StatusCode != 413 {
 		t.Fatalf("oversized: %v %v", r, err)
@@ -97,15 +108,7 @@ func TestOversizedResponse(t *testing.T) {
 }
 
 func TestErrorCauseStripped(t *testing.T) {
-	s, err := Start(AnyUID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	next := nextEvent(t, s)
-	<-s.Ready()
-	answer, _ := s.Dispatch(context.Background(), &Event{RequestID: "e", Payload: []byte(`{}`), Deadline: time.Now().Add(time.Minute)})
-	(<-next).Body.Close()
+	s, answer := handedOver(t, "e")
 	body := `{"errorMessage":"m","errorType":"T","stackTrace":[],"errorCause":{"x":1}}`
 	r, err := http.Post(base(s)+"invocation/e/error", "application/vnd.aws.lambda.error.cause+json", strings.NewReader(body))
 	if err != nil || r.StatusCode != 202 {

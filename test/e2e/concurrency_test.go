@@ -80,11 +80,20 @@ func TestReservedConcurrency(t *testing.T) {
 		t.Fatalf("Event with reserved 0: %d %s", r.status, r.body)
 	}
 
-	// GetAccountSettings: UnreservedConcurrentExecutions = limit - reserved.
-	acct := signedCall(t, s, "GET", "/2016-08-19/account-settings", nil, nil).obj(t)
-	limit := acct["AccountLimit"].(map[string]any)
-	if limit["ConcurrentExecutions"].(float64)-limit["UnreservedConcurrentExecutions"].(float64) < 0 {
-		t.Fatalf("account limits %v", limit)
+	// GetAccountSettings: UnreservedConcurrentExecutions = limit - reserved
+	// (reference/lambda-api.md §9): reserving 7 more takes exactly 7 away.
+	unreserved := func() float64 {
+		acct := signedCall(t, s, "GET", "/2016-08-19/account-settings", nil, nil).obj(t)
+		limit := acct["AccountLimit"].(map[string]any)
+		if limit["ConcurrentExecutions"] != float64(1000) {
+			t.Fatalf("account limits %v", limit)
+		}
+		return limit["UnreservedConcurrentExecutions"].(float64)
+	}
+	before := unreserved()
+	signedJSON(t, s, "PUT", concurrencyPath("2017-10-31", name), map[string]int{"ReservedConcurrentExecutions": 7})
+	if after := unreserved(); before-after != 7 {
+		t.Fatalf("unreserved %v -> %v after reserving 7 (from 0)", before, after)
 	}
 
 	r = signedCall(t, s, "DELETE", concurrencyPath("2017-10-31", name), nil, nil)
